@@ -1,0 +1,25 @@
+// Entry point of the `peft` command: registers the subcommands, turns every error into one line on
+// stderr and a non-zero exit code.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"peft: parameter-efficient fine-tuning of Transformer models"};
+  app.require_subcommand(1);
+  peft::cli::add_corpus_commands(app);
+  peft::cli::add_vocab_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const peft::Error& e) {
+    std::cerr << "peft: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "peft: internal error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,94 @@
+#include "methods/bottleneck_adapter.h"
+
+#include "methods/tensor_names.h"
+#include "models/encoder_layer.h"
+
+namespace peft::methods {
+namespace {
+
+// Re-draws entries beyond 2 sigma until none are left: a true truncated normal, not a clamp.
+void truncated_normal_(torch::Tensor& t, double std) {
+  torch::NoGradGuard no_grad;
+  t.normal_(0.0, std);
+  for (auto outside = t.abs() > 2 * std; outside.any().item<bool>(); outside = t.abs() > 2 * std)
+    t.masked_scatter_(outside, torch::randn({outside.sum().item<int64_t>()}, t.options()) * std);
+}
+
+}  // namespace
+
+BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant) {
+  BottleneckConfig b;
+  const char* name = variant == AdapterVariant::Houlsby ? "houlsby" : "pfeiffer";
+  b.bottleneck = c.get<int64_t>("bottleneck", 0);
+  b.reduction_factor = c.get<double>("reduction_factor", b.reduction_factor);
+  b.non_linearity = c.get<std::string>("non_linearity", variant == AdapterVariant::Houlsby ? "swish" : "relu");
+  b.init_std = c.get<double>("init_std", b.init_std);
+  b.train_layer_norms = c.get<bool>("train_layer_norms", variant == AdapterVariant::Houlsby);
+  require(b.bottleneck >= 0, std::string(name) + ": bottleneck must be positive");
+  require(b.reduction_factor > 0, std::string(name) + ": reduction_factor must be positive");
+  require(b.init_std > 0, std::string(name) + ": init_std must be positive");
+  static const char* kActs[] = {"relu", "gelu", "swish", "silu", "tanh"};
+  require(std::any_of(std::begin(kActs), std::end(kActs), [&](const char* a) { return b.non_linearity == a; }),
+          std::string(name) + ": non_linearity '" + b.non_linearity + "' is not one of relu, gelu, swish, tanh");
+  return b;
+}
+
+BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c) : non_linearity_(c.non_linearity) {
+  down = register_module("down", torch::nn::Linear(hidden, c.bottleneck));
+  up = register_module("up", torch::nn::Linear(c.bottleneck, hidden));
+  // Near-identity start (Houlsby et al. 3.6): small weights, zero biases, so the adapter adds ~0.
+  truncated_normal_(down->weight, c.init_std);
+  truncated_normal_(up->weight, c.init_std);
+  torch::NoGradGuard no_grad;
+  down->bias.zero_();
+  up->bias.zero_();
+}
+
+torch::Tensor BottleneckImpl::apply(const torch::Tensor& out, const torch::Tensor&) {
+  auto h = down(out);
+  h = non_linearity_ == "tanh" ? torch::tanh(h) : models::activation(non_linearity_, h);
+  return out + up(h);
+}
+
+BottleneckAdapter::BottleneckAdapter(const nlohmann::json& json, AdapterVariant variant) : variant_(variant) {
+  MethodConfig c(json, method_name());
+  config_ = BottleneckConfig::read(c, variant);
+  c.finish();
+}
+
+void BottleneckAdapter::attach(models::TaskModelImpl& model) {
+  const int64_t hidden = model.config().hidden_size;
+  if (config_.bottleneck == 0) config_.bottleneck = std::max<int64_t>(1, int64_t(hidden / config_.reduction_factor));
+  for (auto& site : model.branch_sites()) {
+    if (variant_ == AdapterVariant::Pfeiffer && site.point != models::BranchPoint::FeedForwardOutput) continue;
+    auto adapter = std::make_shared<BottleneckImpl>(hidden, config_);
+    register_module("site" + std::to_string(adapters_.size()), adapter);
+    site.site->attach(adapter);
+    adapters_.emplace_back(site.path, adapter);
+  }
+}
+
+bool BottleneckAdapter::trains_base_tensor(const std::string& name) const {
+  return config_.train_layer_norms && is_layer_norm(name);
+}
+
+NamedTensors BottleneckAdapter::own_tensors() const {
+  NamedTensors out;
+  for (const auto& [path, a] : adapters_) {
+    out.emplace_back(path + ".adapter.down.weight", a->down->weight);
+    out.emplace_back(path + ".adapter.down.bias", a->down->bias);
+    out.emplace_back(path + ".adapter.up.weight", a->up->weight);
+    out.emplace_back(path + ".adapter.up.bias", a->up->bias);
+  }
+  return out;
+}
+
+nlohmann::json BottleneckAdapter::config_json() const {
+  return {{"bottleneck", config_.bottleneck},
+          {"reduction_factor", config_.reduction_factor},
+          {"non_linearity", config_.non_linearity},
+          {"init_std", config_.init_std},
+          {"train_layer_norms", config_.train_layer_norms}};
+}
+
+}  // namespace peft::methods

@@ -1,0 +1,48 @@
+// Bottleneck adapters: a down-projection to m dims, a non-linearity and an up-projection added back
+// (near-identity at init). Houlsby et al. (2019): one after attention and one after the MLP in every
+// layer, LayerNorms trained too; Pfeiffer et al. (2021): one after the MLP only.
+#pragma once
+#include "methods/method.h"
+#include "methods/method_config.h"
+#include "nn/branch_site.h"
+
+namespace peft::methods {
+
+enum class AdapterVariant { Houlsby, Pfeiffer };
+
+struct BottleneckConfig {
+  int64_t bottleneck = 0;         // m; 0 = hidden_size / reduction_factor
+  double reduction_factor = 16;   // AdapterHub's default
+  std::string non_linearity;      // relu | gelu | swish | tanh
+  double init_std = 1e-2;         // weights ~ N(0, init_std) truncated at 2 sigma, biases 0
+  bool train_layer_norms = false;
+  static BottleneckConfig read(MethodConfig& config, AdapterVariant variant);
+};
+
+class BottleneckImpl : public torch::nn::Module, public nn::BranchHook {
+ public:
+  BottleneckImpl(int64_t hidden, const BottleneckConfig& config);
+  torch::Tensor apply(const torch::Tensor& sublayer_output, const torch::Tensor& sublayer_input) override;
+  torch::nn::Linear down{nullptr}, up{nullptr};
+
+ private:
+  std::string non_linearity_;
+};
+
+class BottleneckAdapter : public Method {
+ public:
+  BottleneckAdapter(const nlohmann::json& config, AdapterVariant variant);
+  const char* method_name() const override { return variant_ == AdapterVariant::Houlsby ? "houlsby" : "pfeiffer"; }
+  const char* peft_type() const override { return variant_ == AdapterVariant::Houlsby ? "HOULSBY" : "PFEIFFER"; }
+  void attach(models::TaskModelImpl& model) override;
+  bool trains_base_tensor(const std::string& name) const override;
+  NamedTensors own_tensors() const override;
+  nlohmann::json config_json() const override;
+
+ private:
+  AdapterVariant variant_;
+  BottleneckConfig config_;
+  std::vector<std::pair<std::string, std::shared_ptr<BottleneckImpl>>> adapters_;  // by branch-site path
+};
+
+}  // namespace peft::methods

@@ -1,0 +1,93 @@
+#include "methods/lora.h"
+
+#include <cmath>
+
+#include "methods/tensor_names.h"
+
+namespace peft::methods {
+
+LoraConfig LoraConfig::read(MethodConfig& c) {
+  LoraConfig l;
+  l.r = c.get<int64_t>("r", l.r);
+  l.lora_alpha = c.get<double>("lora_alpha", l.lora_alpha);
+  l.lora_dropout = c.get<double>("lora_dropout", l.lora_dropout);
+  l.use_rslora = c.get<bool>("use_rslora", l.use_rslora);
+  l.bias = c.get<std::string>("bias", l.bias);
+  // HF's default targets for BERT-family encoders.
+  l.target_modules = ModuleSelector::from_json(c.raw("target_modules"), {"query", "value"}, "lora: target_modules");
+  l.modules_to_save = ModuleSelector::from_json(c.raw("modules_to_save"), {}, "lora: modules_to_save");
+  require(l.r > 0, "lora: r must be positive, got " + std::to_string(l.r));
+  require(l.lora_dropout >= 0 && l.lora_dropout < 1, "lora: lora_dropout must be in [0, 1)");
+  require(l.bias == "none" || l.bias == "all" || l.bias == "lora_only",
+          "lora: bias must be none, all or lora_only, got '" + l.bias + "'");
+  return l;
+}
+
+LoraDeltaImpl::LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& c)
+    : scaling_(c.scaling()), dropout_(c.lora_dropout) {
+  lora_A = register_parameter("lora_A", torch::empty({c.r, in}));
+  lora_B = register_parameter("lora_B", torch::zeros({out, c.r}));
+  // As HF PEFT: A like nn.Linear's default init, B zero, so training starts at the base model.
+  torch::NoGradGuard no_grad;
+  torch::nn::init::kaiming_uniform_(lora_A, std::sqrt(5.0));
+}
+
+torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output) {
+  auto x = torch::dropout(input, dropout_, is_training());
+  return output + torch::matmul(torch::matmul(x, lora_A.t()), lora_B.t()) * scaling_;
+}
+
+void LoraDeltaImpl::merge(torch::Tensor& weight, torch::Tensor&) { weight.add_(torch::matmul(lora_B, lora_A) * scaling_); }
+
+void LoraDeltaImpl::unmerge(torch::Tensor& weight, torch::Tensor&) { weight.sub_(torch::matmul(lora_B, lora_A) * scaling_); }
+
+Lora::Lora(const nlohmann::json& json) {
+  MethodConfig c(json, "lora");
+  config_ = LoraConfig::read(c);
+  c.finish();
+}
+
+void Lora::attach(models::TaskModelImpl& model) {
+  std::vector<std::string> paths;
+  for (auto& site : model.linear_sites()) {
+    paths.push_back(site.path);
+    if (!config_.target_modules.matches(site.path)) continue;
+    auto delta = std::make_shared<LoraDeltaImpl>(site.linear->in_features, site.linear->out_features, config_);
+    register_module("site" + std::to_string(deltas_.size()), delta);
+    site.linear->attach(delta);
+    deltas_.emplace_back(site.path, delta);
+  }
+  config_.target_modules.require_all_used(paths);
+  // modules_to_save is not checked: HF PEFT lists every family's head name there ("classifier", "score").
+}
+
+bool Lora::trains_base_tensor(const std::string& name) const {
+  const auto path = module_path(name);
+  if (config_.modules_to_save.matches(path)) return true;
+  if (!is_bias(name) || config_.bias == "none") return false;
+  if (config_.bias == "all") return true;
+  return std::any_of(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d.first == path; });
+}
+
+NamedTensors Lora::own_tensors() const {
+  NamedTensors out;
+  for (const auto& [path, delta] : deltas_) {
+    out.emplace_back(path + ".lora_A.weight", delta->lora_A);
+    out.emplace_back(path + ".lora_B.weight", delta->lora_B);
+  }
+  return out;
+}
+
+nlohmann::json Lora::config_json() const {
+  return {{"r", config_.r},
+          {"lora_alpha", config_.lora_alpha},
+          {"lora_dropout", config_.lora_dropout},
+          {"use_rslora", config_.use_rslora},
+          {"bias", config_.bias},
+          {"target_modules", config_.target_modules.to_json()},
+          {"modules_to_save", config_.modules_to_save.empty() ? nlohmann::json(nullptr) : config_.modules_to_save.to_json()},
+          {"fan_in_fan_out", false},
+          {"use_dora", false}};
+}
+
+}  // namespace peft::methods

@@ -1,0 +1,52 @@
+// LoRA (Hu et al., 2021): a trainable low-rank update B·A added to frozen linear layers, scaled by
+// lora_alpha / r (or / sqrt(r) with rsLoRA); merges into the weight for zero-overhead inference.
+#pragma once
+#include "methods/method.h"
+#include "methods/method_config.h"
+#include "methods/module_selector.h"
+#include "nn/site_linear.h"
+
+namespace peft::methods {
+
+struct LoraConfig {
+  int64_t r = 8;
+  double lora_alpha = 8;
+  double lora_dropout = 0.0;
+  bool use_rslora = false;
+  std::string bias = "none";  // none | all | lora_only
+  ModuleSelector target_modules;
+  ModuleSelector modules_to_save;
+  static LoraConfig read(MethodConfig& config);
+  double scaling() const { return use_rslora ? lora_alpha / std::sqrt(double(r)) : lora_alpha / double(r); }
+};
+
+class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
+ public:
+  LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& config);
+  torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output) override;
+  bool mergeable() const override { return true; }
+  void merge(torch::Tensor& weight, torch::Tensor& bias) override;
+  void unmerge(torch::Tensor& weight, torch::Tensor& bias) override;
+  torch::Tensor lora_A, lora_B;  // [r, in], [out, r]
+
+ private:
+  double scaling_, dropout_;
+};
+
+class Lora : public Method {
+ public:
+  explicit Lora(const nlohmann::json& config);
+  const char* method_name() const override { return "lora"; }
+  const char* peft_type() const override { return "LORA"; }
+  void attach(models::TaskModelImpl& model) override;
+  bool trains_base_tensor(const std::string& name) const override;
+  NamedTensors own_tensors() const override;
+  nlohmann::json config_json() const override;
+  bool mergeable() const override { return true; }
+
+ private:
+  LoraConfig config_;
+  std::vector<std::pair<std::string, std::shared_ptr<LoraDeltaImpl>>> deltas_;  // by site path
+};
+
+}  // namespace peft::methods

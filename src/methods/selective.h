@@ -1,0 +1,28 @@
+// Methods that add no parameters and only choose which base tensors train: full fine-tuning (all of
+// them) and BitFit (Ben Zaken et al., 2021: every bias term). The task head trains in both.
+#pragma once
+#include "methods/method.h"
+
+namespace peft::methods {
+
+class FullFineTuning : public Method {
+ public:
+  explicit FullFineTuning(const nlohmann::json& config);
+  const char* method_name() const override { return "full"; }
+  const char* peft_type() const override { return "FULL"; }
+  void attach(models::TaskModelImpl&) override {}
+  bool trains_base_tensor(const std::string&) const override { return true; }
+  nlohmann::json config_json() const override { return nlohmann::json::object(); }
+};
+
+class BitFit : public Method {
+ public:
+  explicit BitFit(const nlohmann::json& config);
+  const char* method_name() const override { return "bitfit"; }
+  const char* peft_type() const override { return "BITFIT"; }
+  void attach(models::TaskModelImpl&) override {}
+  bool trains_base_tensor(const std::string& name) const override;
+  nlohmann::json config_json() const override { return nlohmann::json::object(); }
+};
+
+}  // namespace peft::methods

@@ -1,0 +1,79 @@
+#include "models/checkpoint.h"
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "io/atomic_file.h"
+
+namespace fs = std::filesystem;
+
+namespace peft::models {
+
+TensorMap state_tensors(torch::nn::Module& module) {
+  TensorMap out;
+  for (auto& item : module.named_parameters()) out.emplace(item.key(), item.value());
+  return out;
+}
+
+LoadReport load_state(torch::nn::Module& module, const TensorMap& tensors, const std::string& file,
+                      const std::string& prefix, const std::function<bool(const std::string&)>& may_be_missing) {
+  LoadReport report;
+  std::set<std::string> used;
+  std::vector<std::string> missing;
+  torch::NoGradGuard no_grad;
+  for (auto& item : module.named_parameters()) {
+    const auto& name = item.key();
+    auto it = tensors.find(name);
+    if (it == tensors.end() && name.rfind(prefix + ".", 0) == 0) it = tensors.find(name.substr(prefix.size() + 1));
+    if (it == tensors.end()) {
+      (may_be_missing(name) ? report.initialised : missing).push_back(name);
+      continue;
+    }
+    auto& param = item.value();
+    require(it->second.sizes() == param.sizes(),
+            file + ": tensor '" + it->first + "' has shape " + c10::str(it->second.sizes()) + ", the model expects " +
+                c10::str(param.sizes()));
+    param.copy_(it->second);
+    used.insert(it->first);
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (size_t i = 0; i < missing.size() && i < 3; ++i) list += (i ? ", " : "") + missing[i];
+    throw Error(file + ": " + std::to_string(missing.size()) + " model tensor(s) missing, e.g. " + list);
+  }
+  for (const auto& [name, _] : tensors)
+    if (!used.count(name)) report.unexpected.push_back(name);
+  return report;
+}
+
+TaskModel load_task_model(const std::string& dir, const ModelSpec& spec, LoadReport* report) {
+  const auto config_path = (fs::path(dir) / "config.json").string();
+  const auto weights_path = (fs::path(dir) / "model.safetensors").string();
+  require(fs::exists(config_path), dir + ": no config.json (expected an HF model directory)");
+  require(fs::exists(weights_path), dir + ": no model.safetensors (only safetensors weights are read; convert "
+                                          "pytorch_model.bin with HF's save_pretrained(safe_serialization=True))");
+  auto config = ModelConfig::load(config_path);
+  int64_t num_labels = spec.num_labels;
+  if (num_labels == 0) num_labels = config.labels.empty() ? 2 : static_cast<int64_t>(config.labels.size());
+  torch::manual_seed(spec.seed);
+  TaskModel model(config, spec.kind, num_labels);
+  auto tensors = read_tensors(weights_path);
+  const std::string pooler = std::string(config.prefix()) + ".pooler.";
+  auto is_head = [&](const std::string& name) { return model->is_head_parameter(name) || name.rfind(pooler, 0) == 0; };
+  auto r = load_state(*model, tensors, weights_path, config.prefix(), is_head);
+  init_parameters(*model, 0.02, [&](const std::string& name) {
+    return std::find(r.initialised.begin(), r.initialised.end(), name) != r.initialised.end();
+  });
+  model->mark_fresh(r.initialised);
+  if (report) *report = std::move(r);
+  return model;
+}
+
+void save_task_model(const std::string& dir, TaskModel& model) {
+  fs::create_directories(dir);
+  auto config = model->config().to_json();
+  io::write_file_atomic((fs::path(dir) / "config.json").string(), config.dump(2) + "\n");
+  write_tensors((fs::path(dir) / "model.safetensors").string(), state_tensors(*model), {{"format", "pt"}});
+}
+
+}  // namespace peft::models

@@ -1,0 +1,71 @@
+// One post-LN Transformer encoder layer with HuggingFace BERT's module names (attention.self.query, ...,
+// output.LayerNorm); every projection is a linear site and each sublayer ends in a branch site.
+#pragma once
+#include <torch/torch.h>
+
+#include "models/model_config.h"
+#include "nn/branch_site.h"
+#include "nn/site_linear.h"
+
+namespace peft::models {
+
+torch::Tensor activation(const std::string& name, const torch::Tensor& x);
+
+// dense -> dropout -> branch site -> LayerNorm(. + residual): HF's BertSelfOutput and BertOutput.
+class ProjectAddNormImpl : public torch::nn::Module {
+ public:
+  ProjectAddNormImpl(int64_t in, int64_t hidden, double dropout, double eps);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
+  nn::SiteLinear dense{nullptr};
+  torch::nn::LayerNorm LayerNorm{nullptr};
+  nn::BranchSite branch;
+
+ private:
+  double dropout_;
+};
+TORCH_MODULE(ProjectAddNorm);
+
+class SelfAttentionImpl : public torch::nn::Module {
+ public:
+  explicit SelfAttentionImpl(const ModelConfig& c);
+  // additive_mask: [B, 1, 1, L] with 0 for visible keys and a large negative value for padding.
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask);
+  nn::SiteLinear query{nullptr}, key{nullptr}, value{nullptr};
+
+ private:
+  int64_t heads_, head_dim_;
+  double dropout_;
+};
+TORCH_MODULE(SelfAttention);
+
+class AttentionImpl : public torch::nn::Module {
+ public:
+  explicit AttentionImpl(const ModelConfig& c);
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask);
+  SelfAttention self{nullptr};
+  ProjectAddNorm output{nullptr};
+};
+TORCH_MODULE(Attention);
+
+class IntermediateImpl : public torch::nn::Module {
+ public:
+  explicit IntermediateImpl(const ModelConfig& c);
+  torch::Tensor forward(const torch::Tensor& hidden);
+  nn::SiteLinear dense{nullptr};
+
+ private:
+  std::string act_;
+};
+TORCH_MODULE(Intermediate);
+
+class EncoderLayerImpl : public torch::nn::Module {
+ public:
+  explicit EncoderLayerImpl(const ModelConfig& c);
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask);
+  Attention attention{nullptr};
+  Intermediate intermediate{nullptr};
+  ProjectAddNorm output{nullptr};
+};
+TORCH_MODULE(EncoderLayer);
+
+}  // namespace peft::models

@@ -1,0 +1,21 @@
+// Task heads on top of the encoder, under HF's module names: sequence classification / regression (BERT
+// pooler + classifier, RoBERTa classifier.dense/out_proj), token classification, masked LM (tied decoder).
+#pragma once
+#include <torch/torch.h>
+
+#include "models/encoder.h"
+#include "models/task.h"
+
+namespace peft::models {
+
+struct TaskHead : torch::nn::Module {
+  // hidden: the backbone's last hidden state [B, L, H]; returns logits.
+  virtual torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl& backbone) = 0;
+  virtual const char* module_name() const = 0;  // where HF keeps it: "classifier", "cls", "lm_head"
+};
+
+// Builds the head HF uses for this family and task; num_labels is 1 for regression, vocab size for MLM.
+std::shared_ptr<TaskHead> make_head(const ModelConfig& c, TaskKind kind, int64_t num_labels);
+bool head_uses_pooler(const ModelConfig& c, TaskKind kind);
+
+}  // namespace peft::models

@@ -1,0 +1,25 @@
+#include "models/task.h"
+
+#include "core/error.h"
+
+namespace peft::models {
+
+TaskKind parse_task_kind(const std::string& name) {
+  if (name == "classification") return TaskKind::SequenceClassification;
+  if (name == "regression") return TaskKind::Regression;
+  if (name == "tagging") return TaskKind::TokenClassification;
+  if (name == "mlm") return TaskKind::MaskedLM;
+  throw Error("unknown task '" + name + "' (known: classification, regression, tagging, mlm)");
+}
+
+const char* task_kind_name(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::SequenceClassification: return "classification";
+    case TaskKind::Regression: return "regression";
+    case TaskKind::TokenClassification: return "tagging";
+    case TaskKind::MaskedLM: return "mlm";
+  }
+  return "?";
+}
+
+}  // namespace peft::models

@@ -1,0 +1,13 @@
+// What a model is trained to do: the task kinds peft.cpp has heads for, and their names at the edges
+// (CLI, JSON).
+#pragma once
+#include <string>
+
+namespace peft::models {
+
+enum class TaskKind { SequenceClassification, Regression, TokenClassification, MaskedLM };
+
+TaskKind parse_task_kind(const std::string& name);  // "classification", "regression", "tagging", "mlm"
+const char* task_kind_name(TaskKind kind);
+
+}  // namespace peft::models
