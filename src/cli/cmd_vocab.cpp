@@ -32,8 +32,8 @@ void add_vocab_command(CLI::App& app) {
     options.min_frequency = args->min_frequency;
     const std::vector<std::string> vocab = text::train_wordpiece_vocab(args->corpus, options);
     text::WordPieceTokenizer::from_vocab(vocab, options.lowercase).save(args->out);
-    std::cout << "vocab: " << vocab.size() << " tokens written to " << args->out << "/vocab.txt and "
-              << args->out << "/tokenizer.json\n";
+    std::cout << "vocab: " << vocab.size() << " tokens written to " << args->out << "/vocab.txt and " << args->out
+              << "/tokenizer.json\n";
   });
 }
 

@@ -2,12 +2,18 @@
 // stderr and a non-zero exit code.
 #include <iostream>
 
+#include <c10/util/Exception.h>
+
 #include "cli/commands.h"
 #include "core/error.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"peft: parameter-efficient fine-tuning of Transformer models"};
   app.require_subcommand(1);
+  peft::cli::add_train_command(app);
+  peft::cli::add_eval_commands(app);
+  peft::cli::add_model_commands(app);
+  peft::cli::add_bench_command(app);
   peft::cli::add_corpus_commands(app);
   peft::cli::add_vocab_command(app);
   try {
@@ -16,6 +22,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const peft::Error& e) {
     std::cerr << "peft: error: " << e.what() << "\n";
+    return 1;
+  } catch (const c10::Error& e) {
+    std::cerr << "peft: error: " << e.what_without_backtrace() << "\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "peft: internal error: " << e.what() << "\n";

@@ -32,8 +32,8 @@ LoraDeltaImpl::LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& c)
   torch::nn::init::kaiming_uniform_(lora_A, std::sqrt(5.0));
 }
 
-torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output) {
-  auto x = torch::dropout(input, dropout_, is_training());
+torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output, bool training) {
+  auto x = torch::dropout(input, dropout_, training);
   return output + torch::matmul(torch::matmul(x, lora_A.t()), lora_B.t()) * scaling_;
 }
 

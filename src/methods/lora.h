@@ -23,7 +23,7 @@ struct LoraConfig {
 class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
  public:
   LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& config);
-  torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output) override;
+  torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, bool training) override;
   bool mergeable() const override { return true; }
   void merge(torch::Tensor& weight, torch::Tensor& bias) override;
   void unmerge(torch::Tensor& weight, torch::Tensor& bias) override;

@@ -132,11 +132,16 @@ PeftModel PeftModel::load_adapter(models::TaskModel base, const std::string& dir
                                     ", this base has " + actual + ")");
   }
   PeftModel peft(std::move(base), info.make(config));
+  peft.load_weights(weights_path);
+  return peft;
+}
+
+void PeftModel::load_weights(const std::string& weights_path) {
   auto tensors = models::read_tensors(weights_path);
   std::map<std::string, torch::Tensor> targets;
-  for (auto& [name, t] : peft.method->own_tensors()) targets.emplace(name, t);
-  for (auto& item : peft.model->named_parameters()) targets.emplace(item.key(), item.value());
-  std::set<std::string> own_loaded;
+  for (auto& [name, t] : method->own_tensors()) targets.emplace(name, t);
+  for (auto& item : model->named_parameters()) targets.emplace(item.key(), item.value());
+  std::set<std::string> loaded;
   torch::NoGradGuard no_grad;
   for (auto& [key, value] : tensors) {
     require(key.rfind(kRoot, 0) == 0, weights_path + ": tensor '" + key + "' does not start with " + kRoot);
@@ -147,11 +152,10 @@ PeftModel PeftModel::load_adapter(models::TaskModel base, const std::string& dir
                                                      c10::str(value.sizes()) + ", the model expects " +
                                                      c10::str(it->second.sizes()));
     it->second.copy_(value);
-    own_loaded.insert(name);
+    loaded.insert(name);
   }
-  for (auto& [name, _] : peft.method->own_tensors())
-    require(own_loaded.count(name), weights_path + ": tensor '" + kRoot + name + "' is missing");
-  return peft;
+  for (auto& [name, _] : method->own_tensors())
+    require(loaded.count(name), weights_path + ": tensor '" + kRoot + name + "' is missing");
 }
 
 }  // namespace peft::methods

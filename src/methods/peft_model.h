@@ -39,6 +39,8 @@ class PeftModel {
   void save_adapter(const std::string& dir, const TaskInfo& task) const;
   // Reads an adapter directory written by save_adapter (or by HF PEFT for a method both have) onto `base`.
   static PeftModel load_adapter(models::TaskModel base, const std::string& dir);
+  // Copies an adapter_model.safetensors into this model's trainable tensors (all of them must be there).
+  void load_weights(const std::string& weights_path);
 
   models::TaskModel model;
   std::shared_ptr<Method> method;

@@ -30,6 +30,11 @@ LoadReport load_state(torch::nn::Module& module, const TensorMap& tensors, const
       continue;
     }
     auto& param = item.value();
+    if (it->second.sizes() != param.sizes() && may_be_missing(name)) {  // another task's head: start fresh
+      report.initialised.push_back(name);
+      used.insert(it->first);
+      continue;
+    }
     require(it->second.sizes() == param.sizes(),
             file + ": tensor '" + it->first + "' has shape " + c10::str(it->second.sizes()) + ", the model expects " +
                 c10::str(param.sizes()));
@@ -69,9 +74,17 @@ TaskModel load_task_model(const std::string& dir, const ModelSpec& spec, LoadRep
   return model;
 }
 
-void save_task_model(const std::string& dir, TaskModel& model) {
+void save_task_model(const std::string& dir, TaskModel& model, const std::vector<std::string>& labels) {
   fs::create_directories(dir);
-  auto config = model->config().to_json();
+  auto c = model->config();
+  if (!labels.empty()) c.labels = labels;
+  auto config = c.to_json();
+  static const std::map<TaskKind, std::string> kHeads = {{TaskKind::SequenceClassification, "ForSequenceClassification"},
+                                                        {TaskKind::Regression, "ForSequenceClassification"},
+                                                        {TaskKind::TokenClassification, "ForTokenClassification"},
+                                                        {TaskKind::MaskedLM, "ForMaskedLM"}};
+  config["architectures"] = {std::string(c.family == Family::Bert ? "Bert" : "Roberta") + kHeads.at(model->kind())};
+  if (model->kind() == TaskKind::Regression) config["problem_type"] = "regression";
   io::write_file_atomic((fs::path(dir) / "config.json").string(), config.dump(2) + "\n");
   write_tensors((fs::path(dir) / "model.safetensors").string(), state_tensors(*model), {{"format", "pt"}});
 }

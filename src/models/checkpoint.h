@@ -26,8 +26,9 @@ struct ModelSpec {
 };
 
 TaskModel load_task_model(const std::string& model_dir, const ModelSpec& spec, LoadReport* report = nullptr);
-// Writes config.json + model.safetensors; tied MLM decoder weights are not stored (as HF does).
-void save_task_model(const std::string& dir, TaskModel& model);
+// Writes config.json (with HF's architectures / id2label for the head) + model.safetensors; tied MLM
+// decoder weights are not stored (as HF does).
+void save_task_model(const std::string& dir, TaskModel& model, const std::vector<std::string>& labels = {});
 TensorMap state_tensors(torch::nn::Module& module);  // parameters by name (no copies)
 
 }  // namespace peft::models

@@ -8,16 +8,19 @@ double classifier_dropout(const ModelConfig& c) {
 }
 
 // BERT: dropout(pooler output) -> classifier. Token classification: the same on every position.
+// The head module is itself HF's `classifier` Linear, so its tensors are classifier.weight / classifier.bias.
 struct LinearHead : TaskHead {
   LinearHead(const ModelConfig& c, int64_t num_labels, bool pooled) : dropout(classifier_dropout(c)), pooled(pooled) {
-    classifier = register_module("classifier", torch::nn::Linear(c.hidden_size, num_labels));
+    torch::nn::Linear init(c.hidden_size, num_labels);  // torch.nn.Linear's default init
+    weight = register_parameter("weight", init->weight.detach().clone());
+    bias = register_parameter("bias", init->bias.detach().clone());
   }
   torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl& backbone) override {
     auto x = pooled ? backbone.pooler(hidden) : hidden;
-    return classifier(torch::dropout(x, dropout, is_training()));
+    return torch::nn::functional::linear(torch::dropout(x, dropout, is_training()), weight, bias);
   }
   const char* module_name() const override { return "classifier"; }
-  torch::nn::Linear classifier{nullptr};
+  torch::Tensor weight, bias;
   double dropout;
   bool pooled;
 };

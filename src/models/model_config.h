@@ -34,6 +34,10 @@ struct ModelConfig {
   const char* prefix() const { return family == Family::Bert ? "bert" : "roberta"; }  // HF module path root
   const char* model_type() const { return prefix(); }
   int64_t head_dim() const { return hidden_size / num_attention_heads; }
+  // Longest input the position table covers (RoBERTa spends pad_token_id + 1 slots before the first token).
+  int64_t max_tokens() const {
+    return family == Family::Roberta ? max_position_embeddings - pad_token_id - 1 : max_position_embeddings;
+  }
 };
 
 }  // namespace peft::models

@@ -15,7 +15,7 @@ SiteLinearImpl::SiteLinearImpl(int64_t in, int64_t out, bool with_bias) : in_fea
 torch::Tensor SiteLinearImpl::forward(const torch::Tensor& input) {
   auto output = torch::nn::functional::linear(input, weight, bias);
   for (auto& a : deltas_)
-    if (!a.merged) output = a.delta->apply(input, output);
+    if (!a.merged) output = a.delta->apply(input, output, is_training());
   return output;
 }
 

@@ -13,7 +13,9 @@ namespace peft::nn {
 struct LinearDelta {
   virtual ~LinearDelta() = default;
   // `output` is the layer's output so far (frozen part plus earlier deltas); returns it with this delta.
-  virtual torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output) = 0;
+  // `training` is the layer's mode (the delta's own module is not under the model, so model->eval() never
+  // reaches it): dropout and the like must follow it.
+  virtual torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, bool training) = 0;
   virtual bool mergeable() const { return false; }
   // Fold into / out of the frozen tensors in place (called under NoGradGuard).
   virtual void merge(torch::Tensor& /*weight*/, torch::Tensor& /*bias*/) {}

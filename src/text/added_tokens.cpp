@@ -48,8 +48,8 @@ std::vector<TextPiece> AddedTokenMatcher::split(std::u32string_view text) const 
     const AddedToken& token = tokens_[p->token];
     size_t begin = pos, end = pos + p->text.size();
     pos = end;  // a discarded match still consumes its text, as in HF's non-overlapping search
-    if (token.single_word && ((begin > 0 && is_word_char(text[begin - 1])) ||
-                              (end < text.size() && is_word_char(text[end])))) {
+    if (token.single_word &&
+        ((begin > 0 && is_word_char(text[begin - 1])) || (end < text.size() && is_word_char(text[end])))) {
       continue;
     }
     if (token.lstrip) {

@@ -15,9 +15,9 @@ struct AddedToken {
   int64_t id = 0;
   std::string content;
   bool special = true;
-  bool normalized = false;  // matched against the normalized text instead of the raw one
-  bool lstrip = false;      // the match swallows whitespace on its left
-  bool rstrip = false;      // ... and on its right
+  bool normalized = false;   // matched against the normalized text instead of the raw one
+  bool lstrip = false;       // the match swallows whitespace on its left
+  bool rstrip = false;       // ... and on its right
   bool single_word = false;  // only matches when not inside a word
 };
 

@@ -9,8 +9,11 @@ TemplateProcessor TemplateProcessor::bert(const std::string& cls, int64_t cls_id
   using P = TemplatePiece;
   TemplateProcessor t;
   t.single = {{P::kSpecialToken, cls, 0}, {P::kSequenceA, "", 0}, {P::kSpecialToken, sep, 0}};
-  t.pair = {{P::kSpecialToken, cls, 0}, {P::kSequenceA, "", 0}, {P::kSpecialToken, sep, 0},
-            {P::kSequenceB, "", 1},     {P::kSpecialToken, sep, 1}};
+  t.pair = {{P::kSpecialToken, cls, 0},
+            {P::kSequenceA, "", 0},
+            {P::kSpecialToken, sep, 0},
+            {P::kSequenceB, "", 1},
+            {P::kSpecialToken, sep, 1}};
   t.special_tokens[cls] = {{cls_id}, {cls}};
   t.special_tokens[sep] = {{sep_id}, {sep}};
   return t;

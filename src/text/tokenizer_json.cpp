@@ -202,8 +202,8 @@ WordPieceModel read_model(const Reader& r, const json& root) {
   for (const auto& [token, value] : vocab_json.items()) {
     const int64_t id = r.id(value, "model.vocab." + token);
     if (static_cast<size_t>(id) >= vocab.size() || seen[static_cast<size_t>(id)]) {
-      r.fail("model.vocab", "ids must be 0.." + std::to_string(vocab.size() - 1) + ", each once (bad: " +
-                                quoted(token) + " -> " + std::to_string(id) + ")");
+      r.fail("model.vocab", "ids must be 0.." + std::to_string(vocab.size() - 1) +
+                                ", each once (bad: " + quoted(token) + " -> " + std::to_string(id) + ")");
     }
     seen[static_cast<size_t>(id)] = true;
     vocab[static_cast<size_t>(id)] = token;
@@ -217,8 +217,8 @@ WordPieceModel read_model(const Reader& r, const json& root) {
   if (const json* v = r.find(m, "max_input_chars_per_word")) {
     max_chars = static_cast<size_t>(r.id(*v, "model.max_input_chars_per_word"));
   }
-  return WordPieceModel(std::move(vocab), string_or("unk_token", "[UNK]"),
-                        string_or("continuing_subword_prefix", "##"), max_chars);
+  return WordPieceModel(std::move(vocab), string_or("unk_token", "[UNK]"), string_or("continuing_subword_prefix", "##"),
+                        max_chars);
 }
 
 ordered_json template_json(const std::vector<TemplatePiece>& pieces) {
@@ -287,8 +287,11 @@ std::string tokenizer_json(const TokenizerSpec& spec) {
                             {"special_tokens", specials}};
   const WordPieceModel& m = spec.model;
   root["decoder"] = {{"type", "WordPiece"}, {"prefix", m.continuing_subword_prefix()}, {"cleanup", true}};
-  ordered_json vocab = ordered_json::object();
-  for (size_t i = 0; i < m.vocab().size(); ++i) vocab[m.vocab()[i]] = i;
+  // Built in one go: inserting keys one by one into an ordered object is quadratic.
+  std::vector<std::pair<const std::string, ordered_json>> entries;
+  entries.reserve(m.vocab().size());
+  for (size_t i = 0; i < m.vocab().size(); ++i) entries.emplace_back(m.vocab()[i], i);
+  const ordered_json vocab = ordered_json::object_t(entries.begin(), entries.end());
   root["model"] = {{"type", "WordPiece"},
                    {"unk_token", m.unk_token()},
                    {"continuing_subword_prefix", m.continuing_subword_prefix()},

@@ -4,8 +4,9 @@
 // format controls) may be classified differently here.
 #include "text/unicode.h"
 
-#include <algorithm>
 #include <utf8proc.h>
+
+#include <algorithm>
 
 namespace peft::text {
 namespace {
@@ -62,41 +63,27 @@ std::string encode_utf8(std::u32string_view text) {
 
 size_t utf8_length(std::string_view text) {
   // Every code point has exactly one byte that is not a continuation byte (10xxxxxx).
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char b) {
-    return (static_cast<unsigned char>(b) & 0xC0) != 0x80;
-  }));
+  return static_cast<size_t>(
+      std::count_if(text.begin(), text.end(), [](char b) { return (static_cast<unsigned char>(b) & 0xC0) != 0x80; }));
 }
 
 bool is_whitespace(char32_t c) {
   if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
-  switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
-  }
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 bool is_control(char32_t c) {
   if (c < 0x80) return c < 0x20 || c == 0x7F;
-  switch (category(c)) {
-    // Not Cn: HF's category tables leave unassigned code points out of "other".
-    case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_CO: case UTF8PROC_CATEGORY_CS:
-      return true;
-    default:
-      return false;
-  }
+  // Cc, Cf, Cs, Co; not Cn: HF's category tables leave unassigned code points out of "other".
+  const auto cat = category(c);
+  return cat >= UTF8PROC_CATEGORY_CC && cat <= UTF8PROC_CATEGORY_CO;
 }
 
 bool is_punctuation(char32_t c) {
   if (c < 0x80) return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
-  switch (category(c)) {
-    case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS: case UTF8PROC_CATEGORY_PE:
-    case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF: case UTF8PROC_CATEGORY_PO:
-      return true;
-    default:
-      return false;
-  }
+  const auto cat = category(c);  // Pc, Pd, Ps, Pe, Pi, Pf, Po
+  return cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_PO;
 }
 
 bool is_cjk_ideograph(char32_t c) {
@@ -111,14 +98,8 @@ bool is_nonspacing_mark(char32_t c) { return c >= 0x300 && category(c) == UTF8PR
 bool is_word_char(char32_t c) {
   if (c < 0x80) return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   if (c == 0x200C || c == 0x200D) return true;  // Join_Control
-  switch (category(c)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_PC:
-      return true;
-    default:
-      return false;
-  }
+  const auto cat = category(c);                 // L*, M*, Nd, Nl, Pc
+  return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NL) || cat == UTF8PROC_CATEGORY_PC;
 }
 
 std::u32string nfd(std::u32string_view text) {

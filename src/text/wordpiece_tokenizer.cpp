@@ -118,20 +118,19 @@ WordPieceTokenizer WordPieceTokenizer::from_vocab_with(std::vector<std::string> 
   return WordPieceTokenizer(std::move(spec), std::move(names), origin);
 }
 
-bool WordPieceTokenizer::append(const std::string& text, std::optional<int> word, size_t limit, Encoding& out) const {
+void WordPieceTokenizer::append(const std::string& text, std::optional<int> word, size_t limit, Encoding& out) const {
   const size_t start = out.size();
   int next_word = 0;
-  auto end_word = [&] {  // true while more tokens are wanted
+  auto end_word = [&] {
     out.word_ids.resize(out.input_ids.size(), word.value_or(next_word));
     if (!word) ++next_word;
-    return limit == 0 || out.size() - start < limit;
   };
   const std::u32string raw = decode_utf8(text);
   std::string utf8;
   for (const TextPiece& piece : raw_matcher_.split(raw)) {
     if (piece.id >= 0) {
       out.input_ids.push_back(piece.id);
-      if (!end_word()) return false;
+      end_word();
       continue;
     }
     const std::u32string normalized =
@@ -139,21 +138,22 @@ bool WordPieceTokenizer::append(const std::string& text, std::optional<int> word
     for (const TextPiece& inner : normalized_matcher_.split(normalized)) {
       if (inner.id >= 0) {
         out.input_ids.push_back(inner.id);
-        if (!end_word()) return false;
+        end_word();
         continue;
       }
-      const auto words = spec_.bert_pre_tokenizer ? bert_pre_tokenize(inner.text)
-                                                  : std::vector<std::u32string_view>{inner.text};
+      const auto words =
+          spec_.bert_pre_tokenizer ? bert_pre_tokenize(inner.text) : std::vector<std::u32string_view>{inner.text};
       for (std::u32string_view w : words) {
         if (w.empty()) continue;
         utf8.clear();
         append_utf8(utf8, w);
         spec_.model.tokenize(utf8, out.input_ids);
-        if (!end_word()) return false;
+        end_word();
+        // HF checks the limit after words of the model only, not after added tokens.
+        if (limit > 0 && out.size() - start >= limit) return;
       }
     }
   }
-  return true;
 }
 
 Encoding WordPieceTokenizer::finish(Encoding a, Encoding* b, size_t max_length) const {
@@ -185,8 +185,8 @@ Encoding WordPieceTokenizer::encode(const std::string& a, const std::string* b, 
 
 Encoding WordPieceTokenizer::encode_words(const std::vector<std::string>& words, size_t max_length) const {
   Encoding e;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (!append(words[i], static_cast<int>(i), max_length, e)) break;
+  for (size_t i = 0; i < words.size() && (max_length == 0 || e.size() < max_length); ++i) {
+    append(words[i], static_cast<int>(i), 0, e);
   }
   return finish(std::move(e), nullptr, max_length);
 }

@@ -49,10 +49,9 @@ class WordPieceTokenizer {
   int64_t cls_id() const { return special_id(names_.cls); }
   int64_t sep_id() const { return special_id(names_.sep); }
   int64_t mask_id() const { return special_id(names_.mask); }
-  size_t vocab_size() const;                  // model vocabulary plus added tokens beyond it
+  size_t vocab_size() const;                   // model vocabulary plus added tokens beyond it
   const std::string& token(int64_t id) const;  // throws peft::Error when out of range
   std::optional<int64_t> id(const std::string& token) const;
-  const TokenizerSpec& spec() const { return spec_; }
 
  private:
   WordPieceTokenizer(TokenizerSpec spec, SpecialTokenNames names, const std::string& origin);
@@ -60,8 +59,8 @@ class WordPieceTokenizer {
                                             SpecialTokenNames names, const std::string& origin);
 
   // Appends the ids of one text; word ids count from 0 or, when `word` is set, are all `word`. With a
-  // limit, stops after the word that brings the tokens appended to `limit` (then returns false).
-  bool append(const std::string& text, std::optional<int> word, size_t limit, Encoding& out) const;
+  // limit, stops after the first word of the model that brings the tokens appended to `limit` or more.
+  void append(const std::string& text, std::optional<int> word, size_t limit, Encoding& out) const;
   Encoding finish(Encoding a, Encoding* b, size_t max_length) const;  // truncation + post-processor
   int64_t special_id(const std::string& name) const;
 

@@ -44,8 +44,9 @@ std::vector<char32_t> choose_alphabet(const std::vector<std::u32string>& words, 
     for (char32_t c : words[i]) freq[c] += counts[i].count;
   }
   std::vector<std::pair<char32_t, uint64_t>> chars(freq.begin(), freq.end());
-  std::sort(chars.begin(), chars.end(),
-            [](const auto& x, const auto& y) { return x.second != y.second ? x.second > y.second : x.first < y.first; });
+  std::sort(chars.begin(), chars.end(), [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  });
   if (chars.size() > limit) chars.resize(limit);
   std::vector<char32_t> alphabet;
   for (const auto& entry : chars) alphabet.push_back(entry.first);

@@ -34,9 +34,9 @@ TEST(Normalizer, SpacesOutCjkIdeographs) {
 
 TEST(Normalizer, StripsAccentsThenLowercases) {
   EXPECT_EQ(normalize("Café naïve RÉSUMÉ"), "cafe naive resume");
-  EXPECT_EQ(normalize("\u0130x"), "ix");              // İ: NFD gives I + U+0307, the mark goes
-  EXPECT_EQ(normalize("ΟΔΟΣ"), "οδοσ");               // per-character lower-casing: no final sigma
-  EXPECT_EQ(normalize("한"), "\u1112\u1161\u11ab");   // NFD decomposes hangul syllables into jamo
+  EXPECT_EQ(normalize("\u0130x"), "ix");             // İ: NFD gives I + U+0307, the mark goes
+  EXPECT_EQ(normalize("ΟΔΟΣ"), "οδοσ");              // per-character lower-casing: no final sigma
+  EXPECT_EQ(normalize("한"), "\u1112\u1161\u11ab");  // NFD decomposes hangul syllables into jamo
 }
 
 TEST(Normalizer, StripAccentsFollowsLowercaseUnlessSet) {
@@ -57,8 +57,8 @@ TEST(Normalizer, EveryStepCanBeTurnedOff) {
 }
 
 TEST(PreTokenizer, SplitsOnWhitespaceAndIsolatesPunctuation) {
-  const std::vector<std::string> expected = {"hello", ",", "world", "!", "$", "x", "a", "—", "b",
-                                             "¿",     "Qué", "?",   "x", "y"};
+  const std::vector<std::string> expected = {"hello", ",", "world", "!",   "$", "x", "a",
+                                             "—",     "b", "¿",     "Qué", "?", "x", "y"};
   EXPECT_EQ(pre_tokenize("hello, world!$x a—b ¿Qué? x\u3000y"), expected);
   EXPECT_EQ(pre_tokenize("  \t "), std::vector<std::string>{});
   EXPECT_EQ(pre_tokenize("..."), (std::vector<std::string>{".", ".", "."}));

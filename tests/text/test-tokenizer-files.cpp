@@ -118,11 +118,14 @@ TEST(TokenizerFiles, ErrorsNameTheFileAndField) {
   const std::string missing = dir + "/no-vocab.txt";
   EXPECT_NE(error_of([&] { WordPieceTokenizer::from_vocab_txt(missing); }).find(missing + ": cannot open"),
             std::string::npos);
-  EXPECT_EQ(error_of([&] { WordPieceTokenizer::load(dir + "/empty"); }), dir + "/empty: no tokenizer.json or vocab.txt");
+  EXPECT_EQ(error_of([&] { WordPieceTokenizer::load(dir + "/empty"); }),
+            dir + "/empty: no tokenizer.json or vocab.txt");
   io::write_file_atomic(dir + "/vocab.txt", "[CLS]\n[SEP]\nthe\n");
   EXPECT_EQ(error_of([&] { WordPieceTokenizer::from_vocab_txt(dir + "/vocab.txt"); }),
             dir + "/vocab.txt: unk_token '[UNK]' is not in the vocabulary");
-  EXPECT_EQ(error_of([&] { WordPieceTokenizer::from_vocab({"[UNK]", "[SEP]"}); }),
+  EXPECT_EQ(error_of([&] {
+              WordPieceTokenizer::from_vocab({"[UNK]", "[SEP]"});
+            }),
             "vocabulary: '[CLS]' is not in the vocabulary");
   const WordPieceTokenizer no_mask = WordPieceTokenizer::from_vocab({"[UNK]", "[CLS]", "[SEP]"});
   EXPECT_EQ(error_of([&] { no_mask.mask_id(); }), "tokenizer: no '[MASK]' token in the vocabulary");

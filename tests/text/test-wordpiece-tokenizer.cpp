@@ -24,7 +24,9 @@ const json& expected_ids() {
 }
 
 WordPieceTokenizer from_vocab_txt() { return WordPieceTokenizer::from_vocab_txt(tokenizer_fixture("vocab.txt")); }
-WordPieceTokenizer from_json() { return WordPieceTokenizer::from_tokenizer_json(tokenizer_fixture("bert/tokenizer.json")); }
+WordPieceTokenizer from_json() {
+  return WordPieceTokenizer::from_tokenizer_json(tokenizer_fixture("bert/tokenizer.json"));
+}
 
 // The fixture tokenizer.json with `edit` applied, written to a fresh directory and loaded.
 template <class Edit>
@@ -54,9 +56,11 @@ TEST(WordPieceTokenizer, MatchesHfOnMixedScriptsControlsAndSpecials) {
       {"the[CLS]\u2014\u0378program", {111, 2, 1, 1}},
       {"\u2000\u0141&\u0378\uf900[CLS]fox\u2029\xC2\x80[mask]supercalifragilistic\u24b6\u200aythe",
        {1, 10, 1, 1, 2, 390, 97, 37, 236, 74, 85, 39, 1, 67, 190, 73}},
-      {"l\u05b0\u00f8jumps\u0531[SEP]\u0301\u2000\u202f<\u3400unbelievable\ud55c[UNK]\u00a1y\u00f1[CLS]\u00e8\u0378[SEP]U",
+      {"l\u05b0\u00f8jumps\u0531[SEP]\u0301\u2000\u202f<\u3400unbelievable\ud55c[UNK]\u00a1y\u00f1[CLS]\u00e8\u0378["
+       "SEP]U",
        {1, 3, 32, 1, 1, 1, 1, 67, 77, 2, 1, 3, 63}},
-      {"\u0130stanbul \u00c5ngstr\u00f6m \u212b \u1e9e \u03a3\u0399\u03a3\u03a5\u03a6\u039f\u03a3 x\u0308\u0323y \ufb01le \u2163",
+      {"\u0130stanbul \u00c5ngstr\u00f6m \u212b \u1e9e \u03a3\u0399\u03a3\u03a5\u03a6\u039f\u03a3 x\u0308\u0323y "
+       "\ufb01le \u2163",
        {133, 86, 119, 91, 227, 120, 80, 126, 130, 83, 43, 1, 1, 66, 90, 1, 1}},
   };
   const WordPieceTokenizer tok = from_json();
@@ -111,7 +115,8 @@ TEST(WordPieceTokenizer, SpecialTokensInTextAreWordsAndTemplateOnesAreNot) {
   EXPECT_EQ(e.input_ids, (Ids{2, 926, 89, 76, 4, 533, 3}));
   EXPECT_EQ(e.word_ids, (std::vector<int>{0, 1, 1, 1, 2, 3, 4}));
   const Encoding single = from_vocab_txt().encode("The quick brown fox jumps over the lazy dog.", nullptr, 0);
-  EXPECT_EQ(single.input_ids, (Ids{2, 111, 346, 454, 865, 720, 390, 97, 52, 204, 582, 444, 111, 54, 981, 90, 186, 80, 18, 3}));
+  EXPECT_EQ(single.input_ids,
+            (Ids{2, 111, 346, 454, 865, 720, 390, 97, 52, 204, 582, 444, 111, 54, 981, 90, 186, 80, 18, 3}));
   EXPECT_EQ(single.word_ids, (std::vector<int>{-1, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5, 6, 7, 7, 7, 8, 8, 9, -1}));
   EXPECT_EQ(single.token_type_ids, Ids(20, 0));
 }
@@ -132,8 +137,9 @@ TEST(WordPieceTokenizer, TruncatesLongestFirstIncludingSpecialTokens) {
   EXPECT_EQ(e.input_ids, (Ids{2, 288, 35, 3, 111, 346, 454, 865, 720, 390, 97, 3}));
   e = tok.encode(fox, &wild, 13);
   EXPECT_EQ(e.input_ids, (Ids{2, 111, 346, 454, 865, 720, 3, 43, 390, 97, 133, 43, 3}));
-  // Each sequence stops at the first word boundary past max_length tokens before the pair is cut, so
-  // clipped sequences count as equally long, and a 6-token word can make its sequence the longer one.
+  // Before the pair is cut, each sequence stops after the first word (of the model, not an added token)
+  // that brings it to max_length tokens: clipped sequences count as equally long, a 6-token word can
+  // make its sequence the longer one, and special tokens in the text never stop it (values from HF).
   auto kept = [&](const std::string& x, const std::string& y, size_t max_length) {
     const Encoding pair = tok.encode(x, &y, max_length);
     const auto first = std::count(pair.token_type_ids.begin(), pair.token_type_ids.end(), 0) - 2;
@@ -147,6 +153,8 @@ TEST(WordPieceTokenizer, TruncatesLongestFirstIncludingSpecialTokens) {
   EXPECT_EQ(kept(repeat("a", 30), repeat("a", 12), 12), std::make_pair(4L, 5L));
   EXPECT_EQ(kept(repeat("a", 30), repeat("a", 11), 12), std::make_pair(5L, 4L));
   EXPECT_EQ(kept(repeat("unbelievable", 3), repeat("a", 15), 14), std::make_pair(6L, 5L));
+  EXPECT_EQ(kept(repeat("[MASK]", 30), repeat("a", 12), 12), std::make_pair(5L, 4L));
+  EXPECT_EQ(kept(repeat("[MASK]", 11) + repeat("a", 20), repeat("a", 12), 12), std::make_pair(4L, 5L));
   // Short enough: untouched.
   EXPECT_EQ(tok.encode(what, &wild, 100).input_ids, tok.encode(what, &wild, 0).input_ids);
   EXPECT_NE(error_of([&] { tok.encode(what, &wild, 2); }).find("max_length 2"), std::string::npos);
@@ -197,17 +205,32 @@ TEST(WordPieceTokenizer, WordsLongerThan100CharsAreUnknown) {
 TEST(WordPieceTokenizer, AddedTokensFollowTheirOptions) {
   // <ent>: lstrip + rstrip; "Hello World": matched on normalized text; zq: single_word.
   const WordPieceTokenizer tok = edited_json([](json& j) {
-    j["added_tokens"].push_back({{"id", 1000}, {"content", "<ent>"}, {"single_word", false}, {"lstrip", true},
-                                 {"rstrip", true}, {"normalized", false}, {"special", false}});
-    j["added_tokens"].push_back({{"id", 1001}, {"content", "Hello World"}, {"single_word", false}, {"lstrip", false},
-                                 {"rstrip", false}, {"normalized", true}, {"special", false}});
-    j["added_tokens"].push_back({{"id", 1002}, {"content", "zq"}, {"single_word", true}, {"lstrip", false},
-                                 {"rstrip", false}, {"normalized", false}, {"special", false}});
+    j["added_tokens"].push_back({{"id", 1000},
+                                 {"content", "<ent>"},
+                                 {"single_word", false},
+                                 {"lstrip", true},
+                                 {"rstrip", true},
+                                 {"normalized", false},
+                                 {"special", false}});
+    j["added_tokens"].push_back({{"id", 1001},
+                                 {"content", "Hello World"},
+                                 {"single_word", false},
+                                 {"lstrip", false},
+                                 {"rstrip", false},
+                                 {"normalized", true},
+                                 {"special", false}});
+    j["added_tokens"].push_back({{"id", 1002},
+                                 {"content", "zq"},
+                                 {"single_word", true},
+                                 {"lstrip", false},
+                                 {"rstrip", false},
+                                 {"normalized", false},
+                                 {"special", false}});
   });
   const Encoding e =
       tok.encode("Say <ent>  x HELLO   WORLD HELLO WORLD hello world zq zqa xzq zq. [MASK]<ent>zq", nullptr, 0);
-  EXPECT_EQ(e.input_ids, (Ids{561, 1000, 66, 926, 89, 76, 533, 1001, 1001, 1002, 68, 101, 84, 66, 104, 101, 1002, 18,
-                              4, 1000, 1002}));
+  EXPECT_EQ(e.input_ids, (Ids{561, 1000, 66, 926, 89,  76,   533, 1001, 1001, 1002, 68,
+                              101, 84,   66, 104, 101, 1002, 18,  4,    1000, 1002}));
   EXPECT_EQ(e.word_ids, (std::vector<int>{0, 1, 2, 3, 3, 3, 4, 5, 6, 7, 8, 8, 8, 9, 9, 9, 10, 11, 12, 13, 14}));
   EXPECT_EQ(tok.vocab_size(), 1003u);
   EXPECT_EQ(tok.token(1001), "Hello World");

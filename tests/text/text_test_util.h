@@ -1,11 +1,11 @@
 // Shared helpers of the text tests: fixture paths, fresh temporary directories, and the message of the
 // peft::Error a call throws.
 #pragma once
-#include <filesystem>
-#include <string>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
+#include <filesystem>
+#include <string>
 
 #include "core/error.h"
 

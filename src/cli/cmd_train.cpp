@@ -1,0 +1,119 @@
+// `peft train`: fine-tune one method on a task file and save only the task part (adapter + head), with
+// dev/test metrics in metrics.json.
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "methods/registry.h"
+#include "models/checkpoint.h"
+#include "train/evaluate.h"
+#include "train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace peft::cli {
+namespace {
+
+struct TrainArgs {
+  std::string model, train_file, dev_file, test_file, method = "lora", out, task = "auto";
+  std::vector<std::string> sets;
+  int64_t max_length = 128;
+  train::TrainOptions options;
+  bool lr_given = false;
+  DeviceOptions device;
+  ColumnOptions columns;
+};
+
+void run_train(TrainArgs& a) {
+  const auto device = a.device.resolve();
+  auto tokenizer = text::WordPieceTokenizer::load(a.model);
+  const auto limit = models::ModelConfig::load(a.model + "/config.json").max_tokens();
+  if (a.max_length > limit) {
+    std::fprintf(stderr, "--max-length %lld exceeds the model's %lld positions; using %lld\n",
+                 static_cast<long long>(a.max_length), static_cast<long long>(limit), static_cast<long long>(limit));
+    a.max_length = limit;
+  }
+  auto task = train::infer_task(a.train_file, a.columns.columns, a.task, a.max_length);
+  auto train_data = train::load_task_data(a.train_file, a.columns.columns, task, tokenizer);
+  std::optional<train::TaskData> dev, test;
+  if (!a.dev_file.empty()) dev = train::load_task_data(a.dev_file, a.columns.columns, task, tokenizer);
+  if (!a.test_file.empty()) test = train::load_task_data(a.test_file, a.columns.columns, task, tokenizer);
+  auto method = methods::create_method(a.method, parse_sets(a.sets));
+  if (!a.lr_given) a.options.lr = a.method == "full" ? 5e-5 : 1e-3;
+
+  models::ModelSpec spec{task.kind, static_cast<int64_t>(task.labels.size()), a.options.seed};
+  models::LoadReport report;
+  auto model = models::load_task_model(a.model, spec, &report);
+  model->to(device);
+  methods::PeftModel peft(model, method);
+  const auto counts = peft.count_parameters();
+  std::fprintf(stderr, "%s on %s: %zu train examples, %s, %lld labels | trainable %lld of %lld (%.3f%%)\n",
+               a.method.c_str(), a.model.c_str(), train_data.features.size(), models::task_kind_name(task.kind),
+               static_cast<long long>(task.labels.size()), static_cast<long long>(counts.trainable),
+               static_cast<long long>(counts.base + counts.added), 100.0 * counts.share());
+
+  a.options.out_dir = a.out;
+  auto result = train::train(peft, train_data, dev ? &*dev : nullptr, task, a.options, device, tokenizer.pad_id());
+
+  nlohmann::json metrics = {{"method", a.method},
+                            {"task", models::task_kind_name(task.kind)},
+                            {"steps", result.steps},
+                            {"train_seconds", result.seconds},
+                            {"train_loss", result.final_loss},
+                            {"best_step", result.best_step},
+                            {"trainable_parameters", counts.trainable},
+                            {"total_parameters", counts.base + counts.added},
+                            {"trainable_share", counts.share()},
+                            {"adapter_bytes", fs::file_size(fs::path(a.out) / "adapter_model.safetensors")}};
+  if (dev) metrics["dev"] = result.best_dev;
+  if (test) {
+    // Score the kept (best) adapter, not the last step's weights.
+    peft.load_weights((fs::path(a.out) / "adapter_model.safetensors").string());
+    metrics["test"] = train::score(train::predict(*peft.model, *test, task, a.options.batch_size * 2, device,
+                                                  tokenizer.pad_id()),
+                                   *test, task);
+  }
+  io::write_file_atomic((fs::path(a.out) / "metrics.json").string(), metrics.dump(2) + "\n");
+  print_json(metrics);
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  auto* cmd = app.add_subcommand("train", "fine-tune a method on a task; saves the adapter + metrics.json");
+  cmd->add_option("--model", args->model, "HF model directory (config.json, model.safetensors, vocab)")->required();
+  cmd->add_option("--train", args->train_file, "training data: .tsv, .csv, .jsonl or .conll")->required();
+  cmd->add_option("--dev", args->dev_file, "dev data: evaluation, early stopping, best-adapter keeping");
+  cmd->add_option("--test", args->test_file, "test data, scored once with the kept adapter");
+  cmd->add_option("--method", args->method, "full, bitfit, lora, houlsby, pfeiffer")->capture_default_str();
+  cmd->add_option("--set", args->sets, "method option key=value (repeatable), e.g. --set r=8");
+  cmd->add_option("--out", args->out, "output directory")->required();
+  cmd->add_option("--task", args->task, "auto, classification, regression, tagging")->capture_default_str();
+  cmd->add_option("--max-length", args->max_length, "tokens per example")->capture_default_str();
+  auto& o = args->options;
+  cmd->add_option("--epochs", o.epochs)->capture_default_str();
+  cmd->add_option("--max-steps", o.max_steps, "stop after N optimizer steps (overrides --epochs)");
+  cmd->add_option("--batch-size", o.batch_size)->capture_default_str();
+  cmd->add_option("--grad-accum", o.grad_accum, "micro-batches per optimizer step")->capture_default_str();
+  cmd->add_option_function<double>("--lr", [args](double v) { args->options.lr = v; args->lr_given = true; },
+                                   "peak learning rate (default 1e-3, 5e-5 for full)");
+  cmd->add_option("--weight-decay", o.weight_decay)->capture_default_str();
+  cmd->add_option("--warmup-ratio", o.warmup_ratio)->capture_default_str();
+  cmd->add_option("--schedule", o.schedule, "linear, cosine, constant")->capture_default_str();
+  cmd->add_option("--max-grad-norm", o.max_grad_norm, "gradient clipping (0: off)")->capture_default_str();
+  cmd->add_option("--eval-every", o.eval_every, "optimizer steps between evaluations (0: each epoch)");
+  cmd->add_option("--patience", o.patience, "evaluations without improvement before stopping (0: off)");
+  cmd->add_option("--metric", o.metric, "dev metric to select on (default: accuracy / pearson / entity_f1)");
+  cmd->add_option("--seed", o.seed)->capture_default_str();
+  cmd->add_flag("--resume", o.resume, "continue from OUT/checkpoint");
+  cmd->add_flag("--quiet", o.quiet, "no progress lines");
+  args->device.add_to(cmd);
+  args->columns.add_to(cmd);
+  cmd->callback([args] { run_train(*args); });
+}
+
+}  // namespace peft::cli

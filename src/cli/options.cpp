@@ -1,0 +1,118 @@
+#include "cli/options.h"
+
+#include <chrono>
+#include <iostream>
+
+#include "core/error.h"
+#include "models/checkpoint.h"
+
+namespace peft::cli {
+namespace {
+
+// Debian's LibTorch runs on whatever libblas.so.3 is selected; the reference BLAS is ~10x slower than
+// OpenBLAS. A 256^3 product takes ~1 ms with OpenBLAS on one core, ~30 ms with the reference library.
+void warn_if_slow_blas() {
+  auto a = torch::randn({256, 256});
+  torch::matmul(a, a);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 4; ++i) torch::matmul(a, a);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double gflops = 4 * 2.0 * 256 * 256 * 256 / seconds / 1e9;
+  if (gflops < 3)
+    std::cerr << "peft: warning: CPU matrix multiply runs at " << gflops
+              << " GFLOP/s; install libopenblas0-pthread (Debian's LibTorch otherwise uses the reference BLAS)\n";
+}
+
+models::TaskKind kind_from_config(const models::ModelConfig& config) {
+  std::string arch;
+  if (config.original.contains("architectures") && config.original["architectures"].is_array() &&
+      !config.original["architectures"].empty())
+    arch = config.original["architectures"][0].get<std::string>();
+  if (arch.find("ForTokenClassification") != std::string::npos) return models::TaskKind::TokenClassification;
+  if (arch.find("ForSequenceClassification") != std::string::npos)
+    return config.original.value("problem_type", "") == "regression" ? models::TaskKind::Regression
+                                                                      : models::TaskKind::SequenceClassification;
+  throw Error("config.json: architectures names no task head (" + (arch.empty() ? "none" : arch) +
+              "); pass --adapter with a trained adapter");
+}
+
+}  // namespace
+
+void DeviceOptions::add_to(CLI::App* app) {
+  app->add_option("--device", device, "cpu, cuda or auto (cuda when present)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  app->add_option("--threads", threads, "CPU threads for tensor maths (0: LibTorch's default)");
+}
+
+torch::Device DeviceOptions::resolve() const {
+  if (threads > 0) torch::set_num_threads(threads);
+  if (device == "cuda" || (device == "auto" && torch::cuda::is_available())) {
+    require(torch::cuda::is_available(), "--device cuda: no CUDA device is available to this LibTorch");
+    return torch::Device(torch::kCUDA);
+  }
+  warn_if_slow_blas();
+  return torch::Device(torch::kCPU);
+}
+
+void ColumnOptions::add_to(CLI::App* app) {
+  app->add_option("--text-a", columns.text_a, "column (or JSON key) of the first text; default: detected");
+  app->add_option("--text-b", columns.text_b, "column of the second text of a pair; default: detected");
+  app->add_option("--label", columns.label, "column of the label; default: detected");
+}
+
+nlohmann::json parse_sets(const std::vector<std::string>& sets) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& s : sets) {
+    const auto eq = s.find('=');
+    require(eq != std::string::npos && eq > 0, "--set '" + s + "': expected key=value");
+    const auto key = s.substr(0, eq), value = s.substr(eq + 1);
+    auto parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) {
+      out[key] = parsed;
+    } else if (value.find(',') != std::string::npos) {
+      nlohmann::json list = nlohmann::json::array();
+      std::stringstream ss(value);
+      for (std::string item; std::getline(ss, item, ',');) list.push_back(item);
+      out[key] = list;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+LoadedModel load_model(const std::string& model_dir, const std::string& adapter_dir, const torch::Device& device,
+                       int64_t max_length) {
+  LoadedModel loaded{std::nullopt, nullptr, {}, text::WordPieceTokenizer::load(model_dir)};
+  models::ModelSpec spec;
+  if (!adapter_dir.empty()) {
+    auto config = methods::read_adapter_config(adapter_dir);
+    loaded.task = methods::adapter_task(adapter_dir, config);
+    spec.kind = loaded.task.kind;
+    spec.num_labels = static_cast<int64_t>(loaded.task.labels.size());
+  } else {
+    auto config = models::ModelConfig::load(model_dir + "/config.json");
+    loaded.task.kind = spec.kind = kind_from_config(config);
+    loaded.task.labels = config.labels;
+    loaded.task.max_length = max_length;
+  }
+  auto model = models::load_task_model(model_dir, spec);
+  loaded.task.max_length = std::min(loaded.task.max_length, model->config().max_tokens());
+  if (loaded.task.labels.empty() && loaded.task.kind != models::TaskKind::Regression)
+    loaded.task.labels = model->config().labels;  // an HF adapter: class names from the base config
+  if (loaded.task.labels.empty() && loaded.task.kind != models::TaskKind::Regression)
+    for (int64_t i = 0; i < model->num_labels(); ++i) loaded.task.labels.push_back("LABEL_" + std::to_string(i));
+  model->to(device);
+  if (!adapter_dir.empty()) {
+    loaded.peft.emplace(methods::PeftModel::load_adapter(model, adapter_dir));
+    loaded.model = loaded.peft->model;
+  } else {
+    loaded.model = model;
+  }
+  loaded.model->eval();
+  return loaded;
+}
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
+
+}  // namespace peft::cli

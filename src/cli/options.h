@@ -1,0 +1,46 @@
+// Options shared by several subcommands (device, threads, data columns, --set key=value) and the loading
+// steps they share: a base model with or without an adapter, plus its tokenizer.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "data/columns.h"
+#include "methods/peft_model.h"
+#include "text/wordpiece_tokenizer.h"
+
+namespace peft::cli {
+
+struct DeviceOptions {
+  std::string device = "auto";
+  int threads = 0;
+  void add_to(CLI::App* app);
+  torch::Device resolve() const;  // also applies --threads and warns when CPU matrix maths is slow
+};
+
+struct ColumnOptions {
+  data::Columns columns;
+  void add_to(CLI::App* app);
+};
+
+// "--set key=value" pairs into a JSON object; values parse as JSON when they can ("8", "true", "[1]"),
+// "a,b" becomes a list of strings, anything else stays a string.
+nlohmann::json parse_sets(const std::vector<std::string>& sets);
+
+// A model ready to run: the base (from --model), the adapter on it when one was given, and what task it does.
+struct LoadedModel {
+  std::optional<methods::PeftModel> peft;  // with --adapter
+  models::TaskModel model{nullptr};
+  methods::TaskInfo task;
+  text::WordPieceTokenizer tokenizer;
+};
+LoadedModel load_model(const std::string& model_dir, const std::string& adapter_dir, const torch::Device& device,
+                       int64_t max_length);
+
+void print_json(const nlohmann::json& j);
+
+}  // namespace peft::cli

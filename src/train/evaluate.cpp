@@ -1,0 +1,75 @@
+#include "train/evaluate.h"
+
+#include "eval/metric_set.h"
+#include "eval/metrics.h"
+#include "train/batch.h"
+
+namespace peft::train {
+
+using models::TaskKind;
+
+Predictions predict(models::TaskModelImpl& model, const TaskData& data, const methods::TaskInfo& task,
+                    int64_t batch_size, const torch::Device& device, int64_t pad_id) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  Predictions out;
+  std::vector<size_t> order(data.features.size());
+  std::iota(order.begin(), order.end(), 0);
+  for (size_t start = 0; start < order.size(); start += batch_size) {
+    const size_t count = std::min<size_t>(batch_size, order.size() - start);
+    auto batch = collate(data.features, order.data() + start, count, task.kind, pad_id);
+    auto logits = model.forward(batch.inputs.to(device)).to(torch::kCPU).to(torch::kFloat);
+    for (size_t b = 0; b < count; ++b) {
+      const auto& f = data.features[start + b];
+      auto row = logits[b];
+      if (task.kind == TaskKind::TokenClassification) {
+        row = row.narrow(0, 0, static_cast<int64_t>(f.input_ids.size()));
+        auto best = row.argmax(-1);
+        std::vector<std::string> tags(f.num_words, "O");
+        for (size_t i = 0; i < f.word_ids.size(); ++i) {
+          const int w = f.word_ids[i];
+          if (w >= 0 && (i == 0 || f.word_ids[i - 1] != w)) tags[w] = task.labels[best[i].item<int64_t>()];
+        }
+        out.tags.push_back(std::move(tags));
+      } else if (task.kind == TaskKind::Regression) {
+        out.scores.push_back(row.item<double>());
+      } else {
+        out.classes.push_back(row.argmax().item<int64_t>());
+      }
+      out.logits.push_back(row.clone());
+    }
+  }
+  if (was_training) model.train();
+  return out;
+}
+
+std::map<std::string, double> score(const Predictions& p, const TaskData& data, const methods::TaskInfo& task) {
+  if (!data.has_labels) return {};
+  if (task.kind == TaskKind::TokenClassification) {
+    auto e = eval::entity_f1(data.gold_tags, p.tags);
+    size_t right = 0, total = 0;
+    for (size_t s = 0; s < p.tags.size(); ++s)
+      for (size_t w = 0; w < p.tags[s].size(); ++w, ++total) right += p.tags[s][w] == data.gold_tags[s][w];
+    return {{"entity_f1", e.f1}, {"entity_precision", e.precision}, {"entity_recall", e.recall},
+            {"token_accuracy", double(right) / double(std::max<size_t>(total, 1))}};
+  }
+  if (task.kind == TaskKind::Regression) {
+    std::vector<double> gold;
+    for (const auto& f : data.features) gold.push_back(f.score);
+    return eval::regression_metrics(p.scores, gold);
+  }
+  std::vector<int64_t> gold;
+  for (const auto& f : data.features) gold.push_back(f.label);
+  return eval::classification_metrics(p.classes, gold, static_cast<int64_t>(task.labels.size()));
+}
+
+std::string default_metric(const methods::TaskInfo& task) {
+  switch (task.kind) {
+    case TaskKind::Regression: return "pearson";
+    case TaskKind::TokenClassification: return "entity_f1";
+    default: return "accuracy";
+  }
+}
+
+}  // namespace peft::train

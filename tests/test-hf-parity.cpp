@@ -1,0 +1,93 @@
+// Parity with HuggingFace transformers: the fixture checkpoints, run on the fixture inputs in eval mode,
+// give HF's embeddings, last hidden states and logits to 1e-4 for every family and head we support.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace peft::testing {
+namespace {
+
+using models::TaskKind;
+
+models::TaskModel load_eval(const std::string& case_name, TaskKind kind, int64_t num_labels,
+                            models::LoadReport* report = nullptr) {
+  auto model = models::load_task_model(fixture(case_name + "/model"), {kind, num_labels, 0}, report);
+  model->eval();
+  return model;
+}
+
+TEST(HfParity, BertClassificationLoadsEveryTensorFromTheCheckpoint) {
+  models::LoadReport report;
+  auto model = load_eval("bert_cls", TaskKind::SequenceClassification, 0, &report);
+  EXPECT_TRUE(report.initialised.empty()) << report.initialised.front();
+  EXPECT_TRUE(report.unexpected.empty()) << report.unexpected.front();
+  EXPECT_EQ(model->num_labels(), 3);  // from id2label
+}
+
+TEST(HfParity, BertEmbeddingsOutput) {
+  auto model = load_eval("bert_cls", TaskKind::SequenceClassification, 0);
+  auto e = expected("bert_cls");
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(AllClose(model->backbone->embed(inputs_of(e, "single")), at(e, "single.embeddings")));
+}
+
+TEST(HfParity, BertLastHiddenState) {
+  auto model = load_eval("bert_cls", TaskKind::SequenceClassification, 0);
+  auto e = expected("bert_cls");
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(AllClose(model->backbone->forward(inputs_of(e, "single")), at(e, "single.last_hidden_state")));
+}
+
+TEST(HfParity, BertSequenceClassificationSingleAndPair) {
+  auto model = load_eval("bert_cls", TaskKind::SequenceClassification, 0);
+  auto e = expected("bert_cls");
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "single")), at(e, "single.logits")));
+  // Pairs exercise token type 1.
+  ASSERT_TRUE(at(e, "pair.token_type_ids").eq(1).any().item<bool>());
+  EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "pair")), at(e, "pair.logits")));
+}
+
+TEST(HfParity, BertMaskedLMWithTiedDecoder) {
+  auto model = load_eval("bert_mlm", TaskKind::MaskedLM, 0);
+  auto e = expected("bert_mlm");
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "single")), at(e, "single.logits")));
+}
+
+TEST(HfParity, BertTokenClassification) {
+  models::LoadReport report;
+  auto model = load_eval("bert_tok", TaskKind::TokenClassification, 5, &report);
+  EXPECT_TRUE(report.initialised.empty());
+  auto e = expected("bert_tok");
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "single")), at(e, "single.logits")));
+}
+
+TEST(HfParity, RobertaSequenceClassificationWithShiftedPositions) {
+  models::LoadReport report;
+  auto model = load_eval("roberta_cls", TaskKind::SequenceClassification, 2, &report);
+  EXPECT_TRUE(report.initialised.empty());
+  EXPECT_TRUE(report.unexpected.empty());
+  auto e = expected("roberta_cls");
+  ASSERT_EQ(e.count("single.token_type_ids"), 0u);  // RoBERTa runs without token types
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "single")), at(e, "single.logits")));
+}
+
+TEST(HfParity, PaddingDoesNotChangeRealTokens) {
+  // The same sentence alone and padded to the batch length gives the same logits (mask is honoured).
+  auto model = load_eval("bert_cls", TaskKind::SequenceClassification, 0);
+  auto e = expected("bert_cls");
+  auto in = inputs_of(e, "single");
+  const int64_t row = 0, len = in.attention_mask[row].sum().item<int64_t>();
+  ASSERT_LT(len, in.input_ids.size(1));
+  models::ModelInputs alone{in.input_ids.slice(0, row, row + 1).slice(1, 0, len),
+                            in.token_type_ids.slice(0, row, row + 1).slice(1, 0, len),
+                            in.attention_mask.slice(0, row, row + 1).slice(1, 0, len)};
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(AllClose(model->forward(alone), at(e, "single.logits").slice(0, row, row + 1)));
+}
+
+}  // namespace
+}  // namespace peft::testing

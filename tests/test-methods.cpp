@@ -1,0 +1,254 @@
+// Properties every method must have, on a tiny random BERT (hidden 16, 2 layers, 2 heads, FFN 32, vocab 50):
+// training moves exactly the trainable tensors, gradients reach only them, adapters round-trip through
+// their files and refuse another base, parameter counts follow each method's formula, and a freshly
+// attached method (nearly) leaves the model's function unchanged.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace peft::testing {
+namespace {
+
+using models::TaskKind;
+
+struct MethodCase {
+  std::string name;
+  nlohmann::json config;
+  bool exact_at_init;  // the attached method changes nothing before training (else: only nearly)
+};
+
+std::ostream& operator<<(std::ostream& os, const MethodCase& c) { return os << c.name; }
+
+const std::vector<MethodCase> kMethods = {
+    {"full", nlohmann::json::object(), true},
+    {"bitfit", nlohmann::json::object(), true},
+    {"lora", {{"r", 4}, {"lora_alpha", 8}}, true},
+    {"houlsby", {{"bottleneck", 4}}, false},
+    {"pfeiffer", {{"bottleneck", 4}}, false},
+};
+
+// A few AdamW steps on random batches, optimising exactly PeftModel::trainable_tensors().
+void train_steps(methods::PeftModel& peft, int steps) {
+  std::vector<torch::Tensor> params;
+  for (auto& [name, t] : peft.trainable_tensors()) params.push_back(t);
+  torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(1e-2));
+  peft.model->train();
+  for (int step = 0; step < steps; ++step) {
+    const auto batch = random_batch(100 + step);
+    optimizer.zero_grad();
+    peft.model->loss(peft.model->forward(batch.inputs), batch.labels).backward();
+    optimizer.step();
+  }
+}
+
+models::TensorMap own_snapshot(const methods::PeftModel& peft) {
+  models::TensorMap out;
+  for (const auto& [name, t] : peft.method->own_tensors()) out.emplace(name, t.detach().clone());
+  return out;
+}
+
+class EveryMethod : public ::testing::TestWithParam<MethodCase> {
+ protected:
+  methods::PeftModel make(models::TaskModel base) const {
+    return attach(std::move(base), GetParam().name, GetParam().config);
+  }
+  methods::TaskInfo task() const { return {TaskKind::SequenceClassification, {"neg", "neu", "pos"}, 16}; }
+};
+
+TEST_P(EveryMethod, TrainingChangesExactlyTheTrainableTensors) {
+  auto peft = make(tiny_model(1));
+  const auto base_before = snapshot(*peft.model);
+  const auto own_before = own_snapshot(peft);
+  train_steps(peft, 3);
+
+  size_t frozen = 0;
+  for (const auto& item : peft.model->named_parameters()) {
+    const bool same = torch::equal(item.value(), at(base_before, item.key()));
+    if (item.value().requires_grad()) {
+      EXPECT_FALSE(same) << "trainable " << item.key() << " did not change";
+    } else {
+      ++frozen;
+      EXPECT_TRUE(same) << "frozen " << item.key() << " changed";
+    }
+  }
+  for (const auto& [name, t] : peft.method->own_tensors())
+    EXPECT_FALSE(torch::equal(t, at(own_before, name))) << "method tensor " << name << " did not change";
+  if (GetParam().name == "full") EXPECT_EQ(frozen, 0u);
+  else EXPECT_GT(frozen, 0u);
+}
+
+TEST_P(EveryMethod, GradientsReachOnlyTrainableTensors) {
+  auto peft = make(tiny_model(1));
+  peft.model->train();
+  const auto batch = random_batch(7);
+  peft.model->loss(peft.model->forward(batch.inputs), batch.labels).backward();
+
+  std::set<std::string> expected_trainable;
+  for (const auto& item : peft.model->named_parameters()) {
+    const auto& p = item.value();
+    EXPECT_EQ(p.grad().defined(), p.requires_grad()) << item.key();
+    if (p.requires_grad()) expected_trainable.insert(item.key());
+    // The head always trains; the rest only when the method says so.
+    if (peft.model->is_head_parameter(item.key())) EXPECT_TRUE(p.requires_grad()) << item.key();
+  }
+  for (const auto& [name, t] : peft.method->own_tensors()) {
+    EXPECT_TRUE(t.requires_grad()) << name;
+    EXPECT_TRUE(t.grad().defined()) << name;
+    expected_trainable.insert(name);
+  }
+  const auto trainable = peft.trainable_tensors();
+  EXPECT_EQ(trainable.size(), expected_trainable.size()) << "trainable_tensors() lists a tensor twice";
+  EXPECT_EQ(trainable_names(peft), expected_trainable);
+}
+
+TEST_P(EveryMethod, SavedAdapterReloadsOntoAFreshCopyOfTheBase) {
+  auto base = tiny_model(1);
+  const auto base_weights = snapshot(*base);
+  auto peft = make(base);
+  train_steps(peft, 2);
+  peft.model->eval();
+  const auto batch = random_batch(9);
+  torch::NoGradGuard no_grad;
+  const auto logits = peft.model->forward(batch.inputs);
+
+  TempDir dir;
+  peft.save_adapter(dir.path("adapter"), task());
+  auto fresh = tiny_model_with(base_weights);
+  // A different head on the fresh base: the adapter's head must replace it (the fingerprint ignores heads).
+  torch::manual_seed(99);
+  models::init_parameters(*fresh, 0.5, [&](const std::string& n) { return fresh->is_head_parameter(n); });
+  auto loaded = methods::PeftModel::load_adapter(fresh, dir.path("adapter"));
+  loaded.model->eval();
+  EXPECT_STREQ(loaded.method->method_name(), GetParam().name.c_str());
+  EXPECT_EQ(trainable_names(loaded), trainable_names(peft));
+  EXPECT_TRUE(torch::equal(loaded.model->forward(batch.inputs), logits));
+
+  const auto config = methods::read_adapter_config(dir.path("adapter"));
+  const auto info = methods::adapter_task(dir.path("adapter"), config);
+  EXPECT_EQ(info.kind, TaskKind::SequenceClassification);
+  EXPECT_EQ(info.labels, task().labels);
+  EXPECT_EQ(info.max_length, 16);
+}
+
+TEST_P(EveryMethod, AdapterRefusesAnotherBase) {
+  auto peft = make(tiny_model(1));
+  TempDir dir;
+  peft.save_adapter(dir.path("adapter"), task());
+  auto message = error_of([&] { methods::PeftModel::load_adapter(tiny_model(2), dir.path("adapter")); });
+  EXPECT_TRUE(has(message, "fingerprint")) << message;
+}
+
+TEST_P(EveryMethod, FreshlyAttachedMethodKeepsTheModelsFunction) {
+  auto base = tiny_model(1);
+  base->eval();
+  const auto batch = random_batch(11);
+  torch::NoGradGuard no_grad;
+  const auto before = base->forward(batch.inputs);
+  ASSERT_GT(before.abs().max().item<double>(), 0.1) << "logits too small for this test to mean anything";
+  auto peft = make(base);
+  peft.model->eval();
+  const auto after = peft.model->forward(batch.inputs);
+  if (GetParam().exact_at_init) {
+    EXPECT_TRUE(torch::equal(after, before));
+  } else {
+    EXPECT_TRUE(AllClose(after, before, 1e-2));
+    EXPECT_FALSE(torch::equal(after, before)) << "the adapter is not in the forward pass";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod, ::testing::ValuesIn(kMethods),
+                         [](const auto& info) { return info.param.name; });
+
+// ---- parameter counts ---------------------------------------------------------------------------------
+
+struct Dims {
+  int64_t d, i, layers, labels, vocab, positions, types;
+  int64_t head() const { return d * labels + labels; }  // classifier (pooler belongs to the backbone)
+  int64_t layer_norms() const { return 2 * d + layers * 2 * 2 * d; }  // embeddings + 2 per layer
+  int64_t biases() const { return layers * (4 * d + i + d + 2 * d) + d /*emb LN*/ + d /*pooler*/ + labels; }
+  int64_t total() const {
+    const int64_t embeddings = (vocab + positions + types) * d + 2 * d;
+    const int64_t layer = 4 * (d * d + d) + (d * i + i) + (i * d + d) + 2 * 2 * d;
+    return embeddings + layers * layer + (d * d + d) + head();
+  }
+};
+
+Dims tiny_dims() {
+  const auto c = tiny_config();
+  return {c.hidden_size, c.intermediate_size, c.num_hidden_layers, kTinyLabels, c.vocab_size,
+          c.max_position_embeddings, c.type_vocab_size};
+}
+
+methods::ParameterCounts counts(const std::string& method, const nlohmann::json& config) {
+  return attach(tiny_model(1), method, config).count_parameters();
+}
+
+TEST(ParameterCounts, FullTrainsEverything) {
+  const auto dims = tiny_dims();
+  const auto c = counts("full", nlohmann::json::object());
+  EXPECT_EQ(c.base, dims.total());
+  EXPECT_EQ(c.added, 0);
+  EXPECT_EQ(c.trainable, dims.total());
+  EXPECT_DOUBLE_EQ(c.share(), 1.0);
+}
+
+TEST(ParameterCounts, BitFitTrainsEveryBiasAndTheHead) {
+  const auto dims = tiny_dims();
+  const auto c = counts("bitfit", nlohmann::json::object());
+  EXPECT_EQ(c.base, dims.total());
+  EXPECT_EQ(c.added, 0);
+  EXPECT_EQ(c.trainable, dims.biases() + dims.d * dims.labels);
+}
+
+TEST(ParameterCounts, LoraAddsRTimesInPlusOutPerTargetedLinear) {
+  const auto dims = tiny_dims();
+  const int64_t r = 4;
+  auto c = counts("lora", {{"r", r}});
+  EXPECT_EQ(c.base, dims.total());
+  EXPECT_EQ(c.added, 2 * dims.layers * r * (dims.d + dims.d));  // query, value
+  EXPECT_EQ(c.trainable, c.added + dims.head());
+  // all-linear: in != out for the FFN, so a swapped A/B shape would show.
+  c = counts("lora", {{"r", 2}, {"target_modules", "all-linear"}});
+  const int64_t per_layer = 4 * 2 * (dims.d + dims.d) + 2 * (dims.d + dims.i) + 2 * (dims.i + dims.d);
+  EXPECT_EQ(c.added, dims.layers * per_layer + 2 * (dims.d + dims.d) /*pooler*/);
+}
+
+int64_t adapter_size(int64_t d, int64_t m) { return 2 * m * d + d + m; }  // down (d->m) and up (m->d)
+
+TEST(ParameterCounts, HoulsbyAddsTwoAdaptersPerLayerAndTrainsLayerNorms) {
+  const auto dims = tiny_dims();
+  auto c = counts("houlsby", {{"bottleneck", 4}});
+  EXPECT_EQ(c.base, dims.total());
+  EXPECT_EQ(c.added, 2 * dims.layers * adapter_size(dims.d, 4));
+  EXPECT_EQ(c.trainable, c.added + dims.layer_norms() + dims.head());
+  // Default bottleneck: hidden / reduction_factor (16 / 16 = 1).
+  EXPECT_EQ(counts("houlsby", nlohmann::json::object()).added, 2 * dims.layers * adapter_size(dims.d, 1));
+  EXPECT_EQ(counts("houlsby", {{"reduction_factor", 4}}).added, 2 * dims.layers * adapter_size(dims.d, 4));
+}
+
+TEST(ParameterCounts, PfeifferAddsOneAdapterPerLayer) {
+  const auto dims = tiny_dims();
+  const auto c = counts("pfeiffer", {{"bottleneck", 4}});
+  EXPECT_EQ(c.base, dims.total());
+  EXPECT_EQ(c.added, dims.layers * adapter_size(dims.d, 4));
+  EXPECT_EQ(c.trainable, c.added + dims.head());
+}
+
+// ---- heads the checkpoint lacked -------------------------------------------------------------------
+
+TEST(FreshHead, TensorsMissingFromTheCheckpointAreInitialisedAndTrain) {
+  // An MLM checkpoint under a classification head: pooler and classifier are new, the MLM head is unused.
+  models::LoadReport report;
+  auto model = models::load_task_model(fixture("bert_mlm/model"), {TaskKind::SequenceClassification, 2, 0}, &report);
+  const std::set<std::string> initialised(report.initialised.begin(), report.initialised.end());
+  EXPECT_EQ(initialised, (std::set<std::string>{"bert.pooler.dense.weight", "bert.pooler.dense.bias",
+                                                "classifier.weight", "classifier.bias"}));
+  EXPECT_FALSE(report.unexpected.empty());
+  auto peft = attach(model, "lora", nlohmann::json::object());
+  const auto names = trainable_names(peft);
+  for (const auto& name : initialised) EXPECT_EQ(names.count(name), 1u) << name;
+  EXPECT_EQ(names.count("bert.encoder.layer.0.attention.self.query.weight"), 0u);
+}
+
+}  // namespace
+}  // namespace peft::testing

@@ -1,0 +1,188 @@
+// Shared helpers of the torch test suite (header-only: only tests/test-*.cpp are compiled): fixture paths
+// and tensors, tolerance checks, a tiny randomised model with random batches, temporary directories and
+// the message of the peft::Error a call throws.
+#pragma once
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "core/error.h"
+#include "methods/peft_model.h"
+#include "methods/registry.h"
+#include "models/checkpoint.h"
+#include "models/tensor_io.h"
+
+namespace peft::testing {
+
+constexpr double kTolerance = 1e-4;  // the fixtures' case.json tolerance (fp32 vs HF)
+
+inline std::string fixture(const std::string& relative) { return std::string(PEFT_FIXTURES) + "/" + relative; }
+
+// Reads a fixture's expected.safetensors.
+inline models::TensorMap expected(const std::string& case_name) {
+  return models::read_tensors(fixture(case_name + "/expected.safetensors"));
+}
+
+// The tensor `name` of `tensors`; throws (failing the test with the name) when absent.
+inline const torch::Tensor& at(const models::TensorMap& tensors, const std::string& name) {
+  auto it = tensors.find(name);
+  if (it == tensors.end()) throw std::runtime_error("no tensor '" + name + "'");
+  return it->second;
+}
+
+// Model inputs stored as <prefix>.input_ids / .attention_mask / .token_type_ids (the last optional).
+inline models::ModelInputs inputs_of(const models::TensorMap& tensors, const std::string& prefix) {
+  models::ModelInputs in;
+  in.input_ids = at(tensors, prefix + ".input_ids");
+  in.attention_mask = at(tensors, prefix + ".attention_mask");
+  if (tensors.count(prefix + ".token_type_ids")) in.token_type_ids = at(tensors, prefix + ".token_type_ids");
+  return in;
+}
+
+// Same shape and max |actual - expected| <= tolerance; the failure message gives both.
+inline ::testing::AssertionResult AllClose(const torch::Tensor& actual, const torch::Tensor& expected,
+                                           double tolerance = kTolerance) {
+  if (!actual.defined() || !expected.defined()) return ::testing::AssertionFailure() << "undefined tensor";
+  if (actual.sizes() != expected.sizes())
+    return ::testing::AssertionFailure() << "shape " << actual.sizes() << " != expected " << expected.sizes();
+  if (actual.numel() == 0) return ::testing::AssertionSuccess();
+  const double diff = (actual.detach().to(torch::kFloat64) - expected.detach().to(torch::kFloat64))
+                          .abs().max().item<double>();
+  if (diff <= tolerance) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "max |diff| " << diff << " > " << tolerance;
+}
+
+// ---- a tiny randomised model ------------------------------------------------------------------------
+
+inline models::ModelConfig tiny_config() {
+  models::ModelConfig c;
+  c.vocab_size = 50;
+  c.hidden_size = 16;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 2;
+  c.intermediate_size = 32;
+  c.max_position_embeddings = 32;
+  c.hidden_dropout_prob = 0.1;
+  c.attention_probs_dropout_prob = 0.1;
+  return c;
+}
+
+constexpr int64_t kTinyLabels = 3;
+
+// Every tensor random: weights N(0, 0.3), biases and LayerNorm weights perturbed away from 0 / 1, so
+// logits are O(1) and every tensor matters (HF's 0.02 init would make logits ~1e-2 and tests vacuous).
+inline void randomise(torch::nn::Module& module, uint64_t seed) {
+  torch::manual_seed(seed);
+  models::init_parameters(module, 0.3, [](const std::string&) { return true; });
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.parameters())
+    if (p.dim() == 1) p.add_(torch::randn_like(p) * 0.1);
+}
+
+inline models::TaskModel tiny_model(uint64_t seed,
+                                    models::TaskKind kind = models::TaskKind::SequenceClassification,
+                                    int64_t labels = kTinyLabels) {
+  torch::manual_seed(seed);
+  models::TaskModel model(tiny_config(), kind, labels);
+  randomise(*model, seed);
+  return model;
+}
+
+// Deep copies of every parameter, by name.
+inline models::TensorMap snapshot(const torch::nn::Module& module) {
+  models::TensorMap out;
+  for (const auto& item : module.named_parameters()) out.emplace(item.key(), item.value().detach().clone());
+  return out;
+}
+
+// A fresh tiny model holding exactly `weights` (a snapshot of another tiny model).
+inline models::TaskModel tiny_model_with(const models::TensorMap& weights) {
+  models::TaskModel model(tiny_config(), models::TaskKind::SequenceClassification, kTinyLabels);
+  models::load_state(*model, weights, "snapshot", model->config().prefix(), [](const std::string&) { return false; });
+  return model;
+}
+
+struct Batch {
+  models::ModelInputs inputs;
+  torch::Tensor labels;
+};
+
+// Random ids, token types and labels; each row has a random number of real tokens (>= 2), padding after.
+inline Batch random_batch(uint64_t seed, int64_t batch = 4, int64_t length = 10, int64_t labels = kTinyLabels) {
+  torch::manual_seed(seed);
+  const auto vocab = tiny_config().vocab_size;
+  Batch b;
+  auto lengths = torch::randint(2, length + 1, {batch, 1}, torch::kLong);
+  b.inputs.attention_mask = (torch::arange(length, torch::kLong).unsqueeze(0) < lengths).to(torch::kLong);
+  b.inputs.input_ids = torch::randint(1, vocab, {batch, length}, torch::kLong) * b.inputs.attention_mask;
+  b.inputs.token_type_ids = torch::randint(0, 2, {batch, length}, torch::kLong) * b.inputs.attention_mask;
+  b.labels = torch::randint(0, labels, {batch}, torch::kLong);
+  return b;
+}
+
+inline methods::PeftModel attach(models::TaskModel model, const std::string& method, const nlohmann::json& config) {
+  return methods::PeftModel(std::move(model), methods::create_method(method, config));
+}
+
+// Names of the tensors the optimiser would see (the adapter-file names of PeftModel::trainable_tensors).
+inline std::set<std::string> trainable_names(const methods::PeftModel& peft) {
+  std::set<std::string> names;
+  for (const auto& [name, _] : peft.trainable_tensors()) names.insert(name);
+  return names;
+}
+
+inline int64_t numel_where(torch::nn::Module& module, const std::function<bool(const std::string&)>& pred) {
+  int64_t n = 0;
+  for (const auto& item : module.named_parameters())
+    if (pred(item.key())) n += item.value().numel();
+  return n;
+}
+
+inline bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// ---- files and errors --------------------------------------------------------------------------------
+
+// A fresh directory named after the running test, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string("peft_torch_") + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
+                       "_" + (test ? test->name() : "none");
+    for (auto& ch : name)
+      if (ch == '/') ch = '_';  // parameterised test names
+    path_ = std::filesystem::temp_directory_path() / name;
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path(const std::string& name = "") const { return name.empty() ? path_.string() : (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The message of the peft::Error that `f` throws, or "<no error>" when it throws none (other exception
+// types propagate and fail the test).
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const peft::Error& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+}  // namespace peft::testing
