@@ -29,8 +29,8 @@ struct TrainArgs {
 
 void run_train(TrainArgs& a) {
   const auto device = a.device.resolve();
-  auto tokenizer = text::WordPieceTokenizer::load(a.model);
   const auto limit = models::ModelConfig::load(a.model + "/config.json").max_tokens();
+  auto tokenizer = text::WordPieceTokenizer::load(a.model);
   if (a.max_length > limit) {
     std::fprintf(stderr, "--max-length %lld exceeds the model's %lld positions; using %lld\n",
                  static_cast<long long>(a.max_length), static_cast<long long>(limit), static_cast<long long>(limit));

@@ -1,0 +1,152 @@
+// End-to-end tests of the `peft` command: a tiny training run that learns, eval/predict/merge agreeing with
+// it, resume, and each bad input giving one error line and a non-zero exit code.
+#include <fstream>
+#include <sstream>
+
+#include "io/atomic_file.h"
+#include "test_support.h"
+
+namespace peft::testing {
+namespace {
+
+struct CliRun {
+  int exit_code;
+  std::string out, err;
+};
+
+CliRun peft_cli(const TempDir& dir, const std::string& args) {
+  const auto out = dir.path("stdout"), err = dir.path("stderr");
+  const int status = std::system((std::string(PEFT_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
+  return {WEXITSTATUS(status), io::read_file(out), io::read_file(err)};
+}
+
+// Two classes told apart by their words; the fixture's WordPiece vocab knows them.
+void write_task(const std::string& path, int n, int offset) {
+  const char* animal[] = {"the fox is a small wild animal", "a quick brown fox jumps", "the lazy dog sleeps",
+                          "what is a fox"};
+  const char* tech[] = {"computers are fast", "programmers are slow", "unix is simple",
+                        "it takes a genius to understand computers"};
+  std::ostringstream s;
+  s << "sentence\tlabel\n";
+  for (int i = 0; i < n; ++i) {
+    const int k = (i / 2 + offset) % 4;
+    s << (i % 2 ? animal[k] : tech[k]) << "\t" << (i % 2 ? "animal" : "tech") << "\n";
+  }
+  io::write_file_atomic(path, s.str());
+}
+
+const std::string kModel = fixture("bert_cls/model");
+
+class CliTraining : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    write_task(dir_->path("train.tsv"), 64, 0);
+    write_task(dir_->path("dev.tsv"), 16, 1);
+    run_ = new CliRun(peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") + " --dev " +
+                                       dir_->path("dev.tsv") + " --method lora --set r=4 --lr 1e-2 --epochs 6" +
+                                       " --batch-size 8 --threads 1 --quiet --out " + dir_->path("adapter")));
+  }
+  static void TearDownTestSuite() {
+    delete run_;
+    delete dir_;
+  }
+  static nlohmann::json metrics() { return nlohmann::json::parse(io::read_file(dir_->path("adapter/metrics.json"))); }
+  static TempDir* dir_;
+  static CliRun* run_;
+};
+TempDir* CliTraining::dir_ = nullptr;
+CliRun* CliTraining::run_ = nullptr;
+
+TEST_F(CliTraining, LearnsBeyondMajorityClass) {
+  ASSERT_EQ(run_->exit_code, 0) << run_->err;
+  auto m = metrics();
+  EXPECT_GT(m["dev"]["accuracy"].get<double>(), 0.9);  // balanced classes: the majority baseline is 0.5
+  EXPECT_LT(m["trainable_share"].get<double>(), 0.1);
+  EXPECT_TRUE(std::filesystem::exists(dir_->path("adapter/log.jsonl")));
+}
+
+TEST_F(CliTraining, EvalReproducesTheKeptAdaptersDevScore) {
+  auto r = peft_cli(*dir_, "eval --model " + kModel + " --adapter " + dir_->path("adapter") + " --data " +
+                               dir_->path("dev.tsv"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NEAR(nlohmann::json::parse(r.out)["accuracy"].get<double>(), metrics()["dev"]["accuracy"].get<double>(), 1e-9);
+}
+
+TEST_F(CliTraining, PredictWritesOneLinePerExample) {
+  auto r = peft_cli(*dir_, "predict --model " + kModel + " --adapter " + dir_->path("adapter") + " --input " +
+                               dir_->path("dev.tsv") + " --output " + dir_->path("pred.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir_->path("pred.jsonl"));
+  int lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["logits"].size(), 2u);
+    EXPECT_TRUE(j["label"] == "animal" || j["label"] == "tech");
+    EXPECT_FALSE(j["input_ids"].empty());
+  }
+  EXPECT_EQ(lines, 16);
+}
+
+TEST_F(CliTraining, MergedModelScoresTheSame) {
+  auto merge = peft_cli(*dir_, "merge --model " + kModel + " --adapter " + dir_->path("adapter") + " --out " +
+                                   dir_->path("merged"));
+  ASSERT_EQ(merge.exit_code, 0) << merge.err;
+  auto r = peft_cli(*dir_, "eval --model " + dir_->path("merged") + " --data " + dir_->path("dev.tsv"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NEAR(nlohmann::json::parse(r.out)["accuracy"].get<double>(), metrics()["dev"]["accuracy"].get<double>(), 1e-9);
+}
+
+TEST_F(CliTraining, AdapterRefusesAnotherBase) {
+  auto r = peft_cli(*dir_, "eval --model " + fixture("bert_tok/model") + " --adapter " + dir_->path("adapter") +
+                               " --data " + dir_->path("dev.tsv"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("another base model"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTraining, ResumeContinuesFromTheCheckpoint) {
+  auto r = peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") +
+                               " --method lora --set r=4 --lr 1e-2 --epochs 8 --batch-size 8 --threads 1 --resume --out " +
+                               dir_->path("adapter"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("resuming at step 48"), std::string::npos) << r.err;  // 6 epochs x 8 steps done before
+  EXPECT_EQ(nlohmann::json::parse(r.out)["steps"].get<int>(), 64);
+}
+
+struct BadInput {
+  std::string args, message;
+};
+
+class CliBadInput : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(CliBadInput, FailsWithOneClearLine) {
+  TempDir dir;
+  write_task(dir.path("train.tsv"), 8, 0);
+  io::write_file_atomic(dir.path("broken.jsonl"), "{\"sentence\": \"a\", \"label\": 1}\n{\"sentence\": \n");
+  std::string args = GetParam().args;
+  for (std::string key : {"$TRAIN", "$DIR"}) {
+    const auto value = key == "$TRAIN" ? dir.path("train.tsv") : dir.path();
+    for (auto pos = args.find(key); pos != std::string::npos; pos = args.find(key)) args.replace(pos, key.size(), value);
+  }
+  auto r = peft_cli(dir, args);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find(GetParam().message), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("peft: error: "), r.err.rfind('\n', r.err.size() - 2) + 1) << "not one last line: " << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path("out/adapter_model.safetensors")));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CliBadInput,
+    ::testing::Values(
+        BadInput{"train --model " + kModel + " --train $TRAIN --method lorra --out $DIR/out", "unknown method 'lorra'"},
+        BadInput{"train --model " + kModel + " --train $TRAIN --method lora --set rank=4 --out $DIR/out",
+                 "unknown or unsupported option 'rank'"},
+        BadInput{"train --model " + kModel + " --train $TRAIN --method lora --set target_modules=qurey --out $DIR/out",
+                 "'qurey' matched no module"},
+        BadInput{"train --model " + kModel + " --train $DIR/missing.tsv --out $DIR/out", "missing.tsv"},
+        BadInput{"train --model " + kModel + " --train $DIR/broken.jsonl --out $DIR/out", "broken.jsonl:2"},
+        BadInput{"train --model $DIR --train $TRAIN --out $DIR/out", "config.json"},
+        BadInput{"eval --model " + kModel + " --adapter $DIR --data $TRAIN", "adapter_config.json"}));
+
+}  // namespace
+}  // namespace peft::testing
