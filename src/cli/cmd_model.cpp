@@ -19,7 +19,7 @@ struct ModelArgs {
 };
 
 void run_info(const ModelArgs& a) {
-  auto loaded = load_model(a.model, a.adapter, torch::kCPU, 128);
+  auto loaded = load_model(a.model, a.adapter, a.device.resolve(), 128);
   const auto& c = loaded.model->config();
   nlohmann::json info = {{"model_type", c.model_type()},
                          {"hidden_size", c.hidden_size},
@@ -49,7 +49,7 @@ void run_info(const ModelArgs& a) {
 }
 
 void run_merge(const ModelArgs& a) {
-  auto loaded = load_model(a.model, a.adapter, torch::kCPU, 128);
+  auto loaded = load_model(a.model, a.adapter, a.device.resolve(), 128);
   auto& method = *loaded.peft->method;
   require(method.mergeable() || !method.own_tensors().size(),
           std::string(method.method_name()) + " adapters add layers that cannot be folded into the base weights");
@@ -68,6 +68,7 @@ void add_model_commands(CLI::App& app) {
   auto* info = app.add_subcommand("info", "architecture, parameter counts, trainable share, adapter size");
   info->add_option("--model", info_args->model, "HF model directory")->required();
   info->add_option("--adapter", info_args->adapter, "adapter directory");
+  info_args->device.add_to(info);
   info->callback([info_args] { run_info(*info_args); });
 
   auto merge_args = std::make_shared<ModelArgs>();
@@ -75,6 +76,7 @@ void add_model_commands(CLI::App& app) {
   merge->add_option("--model", merge_args->model, "HF model directory")->required();
   merge->add_option("--adapter", merge_args->adapter, "adapter directory")->required();
   merge->add_option("--out", merge_args->out, "output model directory")->required();
+  merge_args->device.add_to(merge);
   merge->callback([merge_args] { run_merge(*merge_args); });
 }
 

@@ -47,6 +47,12 @@ void run_train(TrainArgs& a) {
   models::ModelSpec spec{task.kind, static_cast<int64_t>(task.labels.size()), a.options.seed};
   models::LoadReport report;
   auto model = models::load_task_model(a.model, spec, &report);
+  if (!report.initialised.empty())
+    std::fprintf(stderr, "initialised %zu tensor(s) missing from the checkpoint (e.g. %s)\n", report.initialised.size(),
+                 report.initialised.front().c_str());
+  if (!report.unexpected.empty())
+    std::fprintf(stderr, "ignored %zu checkpoint tensor(s) this task does not use (e.g. %s)\n",
+                 report.unexpected.size(), report.unexpected.front().c_str());
   model->to(device);
   methods::PeftModel peft(model, method);
   const auto counts = peft.count_parameters();

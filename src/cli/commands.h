@@ -9,6 +9,7 @@ void add_train_command(CLI::App& app);
 void add_eval_commands(CLI::App& app);   // eval, predict
 void add_model_commands(CLI::App& app);  // info, merge
 void add_bench_command(CLI::App& app);
+void add_pretrain_command(CLI::App& app);
 void add_corpus_commands(CLI::App& app);  // corpus, tasks
 void add_vocab_command(CLI::App& app);
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   peft::cli::add_eval_commands(app);
   peft::cli::add_model_commands(app);
   peft::cli::add_bench_command(app);
+  peft::cli::add_pretrain_command(app);
   peft::cli::add_corpus_commands(app);
   peft::cli::add_vocab_command(app);
   try {
