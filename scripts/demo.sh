@@ -8,4 +8,4 @@ scripts/build.sh
 build/peft tasks build --out data/tasks
 build/peft train --model "${PEFT_MODEL:-tests/fixtures/bert_cls/model}" --method lora \
   --train data/tasks/topic/train.tsv --dev data/tasks/topic/dev.tsv --test data/tasks/topic/test.tsv \
-  --out runs/topic-lora --epochs 1 --eval-every 200 --max-length 64
+  --out runs/topic-lora --max-steps 300 --eval-every 100 --max-length 64
