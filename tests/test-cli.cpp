@@ -105,12 +105,33 @@ TEST_F(CliTraining, AdapterRefusesAnotherBase) {
 }
 
 TEST_F(CliTraining, ResumeContinuesFromTheCheckpoint) {
+  // A copy, so the other tests see the first run's files whatever order they run in.
+  std::filesystem::copy(dir_->path("adapter"), dir_->path("resumed"), std::filesystem::copy_options::recursive);
   auto r = peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") +
                                " --method lora --set r=4 --lr 1e-2 --epochs 8 --batch-size 8 --threads 1 --resume --out " +
-                               dir_->path("adapter"));
+                               dir_->path("resumed"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("resuming at step 48"), std::string::npos) << r.err;  // 6 epochs x 8 steps done before
   EXPECT_EQ(nlohmann::json::parse(r.out)["steps"].get<int>(), 64);
+}
+
+TEST_F(CliTraining, ReportTablesAndPlotsTheRun) {
+  auto r = peft_cli(*dir_, "report " + dir_->path("adapter") + " --plot " + dir_->path("figure.png") + " --out " +
+                               dir_->path("table.md"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("| adapter | lora |"), std::string::npos) << r.out;
+  EXPECT_EQ(io::read_file(dir_->path("table.md")), r.out);
+  EXPECT_TRUE(std::filesystem::exists(dir_->path("figure.png")));
+}
+
+TEST_F(CliTraining, RandomInitIsRecordedAsTheNoPretrainingBaseline) {
+  auto r = peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") + " --dev " +
+                               dir_->path("dev.tsv") + " --method full --max-steps 2 --threads 1 --quiet" +
+                               " --random-init --out " + dir_->path("scratch"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["random_init"].get<bool>());
+  EXPECT_EQ(metrics()["metric"], "accuracy");
+  EXPECT_FALSE(metrics()["random_init"].get<bool>());
 }
 
 struct BadInput {

@@ -1,12 +1,11 @@
-// Shared helpers of the torch test suite (header-only: only tests/test-*.cpp are compiled): fixture paths
-// and tensors, tolerance checks, a tiny randomised model with random batches, temporary directories and
-// the message of the peft::Error a call throws.
+// Shared helpers of the torch test suite (header-only: only tests/test-*.cpp are compiled): fixture
+// tensors, tolerance checks, a tiny randomised model with random batches; files and errors come from
+// support/scratch.h.
 #pragma once
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -16,12 +15,13 @@
 #include "methods/registry.h"
 #include "models/checkpoint.h"
 #include "models/tensor_io.h"
+#include "support/scratch.h"
 
 namespace peft::testing {
 
 constexpr double kTolerance = 1e-4;  // the fixtures' case.json tolerance (fp32 vs HF)
 
-inline std::string fixture(const std::string& relative) { return std::string(PEFT_FIXTURES) + "/" + relative; }
+using test::fixture;
 
 // Reads a fixture's expected.safetensors.
 inline models::TensorMap expected(const std::string& case_name) {
@@ -147,42 +147,7 @@ inline bool has(const std::string& s, const std::string& part) { return s.find(p
 
 // ---- files and errors --------------------------------------------------------------------------------
 
-// A fresh directory named after the running test, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string("peft_torch_") + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
-                       "_" + (test ? test->name() : "none");
-    for (auto& ch : name)
-      if (ch == '/') ch = '_';  // parameterised test names
-    path_ = std::filesystem::temp_directory_path() / name;
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string path(const std::string& name = "") const { return name.empty() ? path_.string() : (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-// The message of the peft::Error that `f` throws, or "<no error>" when it throws none (other exception
-// types propagate and fail the test).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const peft::Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using test::error_of;
+using test::TempDir;
 
 }  // namespace peft::testing

@@ -23,6 +23,7 @@ struct TrainArgs {
   int64_t max_length = 128;
   train::TrainOptions options;
   bool lr_given = false;
+  bool random_init = false;
   DeviceOptions device;
   ColumnOptions columns;
 };
@@ -47,7 +48,11 @@ void run_train(TrainArgs& a) {
   models::ModelSpec spec{task.kind, static_cast<int64_t>(task.labels.size()), a.options.seed};
   models::LoadReport report;
   auto model = models::load_task_model(a.model, spec, &report);
-  if (!report.initialised.empty())
+  if (a.random_init) {  // the baseline that shows what pretraining adds: same shape and vocabulary
+    torch::manual_seed(a.options.seed);
+    models::init_parameters(*model, 0.02, [](const std::string&) { return true; });
+  }
+  if (!report.initialised.empty() && !a.random_init)
     std::fprintf(stderr, "initialised %zu tensor(s) missing from the checkpoint (e.g. %s)\n", report.initialised.size(),
                  report.initialised.front().c_str());
   if (!report.unexpected.empty())
@@ -66,6 +71,8 @@ void run_train(TrainArgs& a) {
 
   nlohmann::json metrics = {{"method", a.method},
                             {"task", models::task_kind_name(task.kind)},
+                            {"metric", a.options.metric.empty() ? train::default_metric(task) : a.options.metric},
+                            {"random_init", a.random_init},
                             {"steps", result.steps},
                             {"train_seconds", result.seconds},
                             {"train_loss", result.final_loss},
@@ -115,6 +122,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--patience", o.patience, "evaluations without improvement before stopping (0: off)");
   cmd->add_option("--metric", o.metric, "dev metric to select on (default: accuracy / pearson / entity_f1)");
   cmd->add_option("--seed", o.seed)->capture_default_str();
+  cmd->add_flag("--random-init", args->random_init,
+                "initialise the model randomly instead of loading its weights (a no-pretraining baseline)");
   cmd->add_flag("--resume", o.resume, "continue from OUT/checkpoint");
   cmd->add_flag("--quiet", o.quiet, "no progress lines");
   args->device.add_to(cmd);

@@ -12,5 +12,6 @@ void add_bench_command(CLI::App& app);
 void add_pretrain_command(CLI::App& app);
 void add_corpus_commands(CLI::App& app);  // corpus, tasks
 void add_vocab_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 }  // namespace peft::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   peft::cli::add_pretrain_command(app);
   peft::cli::add_corpus_commands(app);
   peft::cli::add_vocab_command(app);
+  peft::cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

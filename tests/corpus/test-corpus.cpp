@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "../io/temp_dir.h"
+#include "support/scratch.h"
 #include "corpus/corpus.h"
 #include "corpus/held_out.h"
 #include "corpus/tasks.h"
@@ -12,6 +12,8 @@
 #include "corpus/wordnet.h"
 #include "fixture.h"
 #include "task_files.h"
+
+using peft::test::TempDirTest;
 
 using namespace peft::corpus;
 

@@ -2,10 +2,12 @@
 // Fortune files come from the made-up fixture, never from /usr/share/games/fortunes.
 #include <gtest/gtest.h>
 
-#include "../io/temp_dir.h"
+#include "support/scratch.h"
 #include "core/error.h"
 #include "corpus/fortunes.h"
 #include "fixture.h"
+
+using peft::test::TempDirTest;
 
 using namespace peft::corpus;
 
@@ -23,7 +25,7 @@ TEST(SplitFortunes, PercentLinesSeparate) {
 class FortuneFiles : public TempDirTest {};
 
 TEST_F(FortuneFiles, CategoriesSkipIndexesAndLinks) {
-  const corpus_test::Fixture fx = corpus_test::write_fixture(dir_.string());
+  const corpus_test::Fixture fx = corpus_test::write_fixture(dir());
   std::filesystem::create_symlink(fx.sources.fortunes_dir + "/misc", fx.sources.fortunes_dir + "/misc.u8");
   std::filesystem::create_directories(fx.sources.fortunes_dir + "/off");
   const std::vector<std::string> categories = fortune_categories(fx.sources.fortunes_dir);
@@ -35,7 +37,7 @@ TEST_F(FortuneFiles, CategoriesSkipIndexesAndLinks) {
 
 TEST_F(FortuneFiles, MissingFilesNameThePackage) {
   try {
-    read_fortunes(dir_.string(), "food");
+    read_fortunes(dir(), "food");
     FAIL();
   } catch (const peft::Error& e) {
     EXPECT_NE(std::string(e.what()).find("/food"), std::string::npos);

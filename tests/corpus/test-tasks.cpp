@@ -8,10 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../io/temp_dir.h"
+#include "support/scratch.h"
 #include "corpus/tasks.h"
 #include "fixture.h"
 #include "task_files.h"
+
+using peft::test::TempDirTest;
 
 using namespace peft::corpus;
 using corpus_test::tsv_rows;

@@ -2,10 +2,12 @@
 // naming file:line and field, and loading a whole (made-up) database.
 #include <gtest/gtest.h>
 
-#include "../io/temp_dir.h"
+#include "support/scratch.h"
 #include "core/error.h"
 #include "corpus/wordnet.h"
 #include "fixture.h"
+
+using peft::test::TempDirTest;
 
 using namespace peft::corpus;
 
@@ -87,7 +89,7 @@ TEST(WordNetLexnames, TwentySixNounFiles) {
 class WordNetLoad : public TempDirTest {};
 
 TEST_F(WordNetLoad, LinksPointersAndReadsExceptions) {
-  const corpus_test::Fixture fx = corpus_test::write_fixture(dir_.string());
+  const corpus_test::Fixture fx = corpus_test::write_fixture(dir());
   const WordNet wn = load_wordnet(fx.sources.wordnet_dir);
   EXPECT_EQ(wn.synsets.size(), 400u + 1 + 150 + 1 + 120 + 1 + 60);
   const int goose = wn.find('n', 9000);
@@ -109,7 +111,7 @@ TEST_F(WordNetLoad, MissingFilesNameThePackage) {
 }
 
 TEST_F(WordNetLoad, DanglingPointerIsAnError) {
-  const corpus_test::Fixture fx = corpus_test::write_fixture(dir_.string());
+  const corpus_test::Fixture fx = corpus_test::write_fixture(dir());
   std::ofstream(fx.sources.wordnet_dir + "/data.adv", std::ios::app)
       << corpus_test::synset_line(4999, 2, 'r', {"nowhere"}, {corpus_test::pointer("@", 77, 'r')}, "not anywhere");
   EXPECT_THROW(load_wordnet(fx.sources.wordnet_dir), peft::Error);

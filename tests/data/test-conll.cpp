@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "data/conll.h"
-#include "test_util.h"
+#include "io/atomic_file.h"
+#include "support/scratch.h"
 
 namespace peft::data {
 namespace {

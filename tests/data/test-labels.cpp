@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "data/labels.h"
-#include "test_util.h"
+#include "support/scratch.h"
 
 namespace peft::data {
 namespace {

@@ -10,7 +10,9 @@
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/safetensors.h"
-#include "temp_dir.h"
+#include "support/scratch.h"
+
+using peft::test::TempDirTest;
 
 using peft::io::DType;
 using peft::io::SafetensorsFile;

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <memory>
 
-#include "../io/temp_dir.h"
+#include "support/scratch.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "plot/scatter.h"
+
+using peft::test::TempDirTest;
 
 using peft::plot::Point;
 using peft::plot::ScatterOptions;

@@ -6,19 +6,18 @@
 
 #include "io/atomic_file.h"
 #include "text/wordpiece_tokenizer.h"
-#include "text_test_util.h"
+#include "support/scratch.h"
 
 namespace peft::text {
 namespace {
 
 using nlohmann::json;
-using testing::error_of;
-using testing::fresh_dir;
-using testing::tokenizer_fixture;
+using test::error_of;
+using test::TempDir;
 
 std::vector<std::string> sample_texts() {
   std::vector<std::string> texts;
-  const json expected = json::parse(io::read_file(tokenizer_fixture("expected_ids.json")));
+  const json expected = json::parse(io::read_file(test::fixture("tokenizers/expected_ids.json")));
   for (const auto& [text, ids] : expected["wordpiece"].items()) texts.push_back(text);
   return texts;
 }
@@ -34,20 +33,22 @@ void expect_same_encodings(const WordPieceTokenizer& x, const WordPieceTokenizer
 }
 
 TEST(TokenizerFiles, SaveThenLoadGivesTheSameIds) {
-  const WordPieceTokenizer original = WordPieceTokenizer::from_vocab_txt(tokenizer_fixture("vocab.txt"));
-  const std::string dir = fresh_dir("saved") + "/nested/out";
+  const TempDir scratch;
+  const WordPieceTokenizer original = WordPieceTokenizer::from_vocab_txt(test::fixture("tokenizers/vocab.txt"));
+  const std::string dir = scratch.dir("saved") + "/nested/out";
   original.save(dir);
   expect_same_encodings(original, WordPieceTokenizer::from_tokenizer_json(dir + "/tokenizer.json"));
   expect_same_encodings(original, WordPieceTokenizer::from_vocab_txt(dir + "/vocab.txt"));
   expect_same_encodings(original, WordPieceTokenizer::load(dir));
-  EXPECT_EQ(io::read_file(dir + "/vocab.txt"), io::read_file(tokenizer_fixture("vocab.txt")));
+  EXPECT_EQ(io::read_file(dir + "/vocab.txt"), io::read_file(test::fixture("tokenizers/vocab.txt")));
   // The template survives: [CLS] ... [SEP].
   EXPECT_EQ(WordPieceTokenizer::load(dir).encode("a", nullptr, 0).input_ids, (std::vector<int64_t>{2, 43, 3}));
 }
 
 TEST(TokenizerFiles, TokenizerJsonRoundTripKeepsItsComponents) {
-  const WordPieceTokenizer original = WordPieceTokenizer::from_tokenizer_json(tokenizer_fixture("bert/tokenizer.json"));
-  const std::string dir = fresh_dir("saved");
+  const TempDir scratch;
+  const WordPieceTokenizer original = WordPieceTokenizer::from_tokenizer_json(test::fixture("tokenizers/bert/tokenizer.json"));
+  const std::string dir = scratch.dir("saved");
   original.save(dir);
   const WordPieceTokenizer loaded = WordPieceTokenizer::load(dir);
   expect_same_encodings(original, loaded);
@@ -62,14 +63,15 @@ TEST(TokenizerFiles, TokenizerJsonRoundTripKeepsItsComponents) {
 
 TEST(TokenizerFiles, LoadPrefersTokenizerJsonAndFallsBackToVocabTxt) {
   // The fixture directory itself holds vocab.txt but no tokenizer.json: BERT template.
-  EXPECT_EQ(WordPieceTokenizer::load(tokenizer_fixture("")).encode("a", nullptr, 0).input_ids,
+  EXPECT_EQ(WordPieceTokenizer::load(test::fixture("tokenizers")).encode("a", nullptr, 0).input_ids,
             (std::vector<int64_t>{2, 43, 3}));
-  EXPECT_EQ(WordPieceTokenizer::load(tokenizer_fixture("bert")).encode("a", nullptr, 0).input_ids,
+  EXPECT_EQ(WordPieceTokenizer::load(test::fixture("tokenizers/bert")).encode("a", nullptr, 0).input_ids,
             std::vector<int64_t>{43});
 }
 
 TEST(TokenizerFiles, TokenizerConfigSetsCaseAndSpecialTokenNames) {
-  const std::string dir = fresh_dir("cased");
+  const TempDir scratch;
+  const std::string dir = scratch.dir("cased");
   io::write_file_atomic(dir + "/vocab.txt", "<pad>\n[UNK]\n<s>\n</s>\n[MASK]\nThe\nthe\n");
   io::write_file_atomic(dir + "/tokenizer_config.json",
                         R"({"do_lower_case": false, "pad_token": "<pad>", "cls_token": {"content": "<s>"},
@@ -83,7 +85,8 @@ TEST(TokenizerFiles, TokenizerConfigSetsCaseAndSpecialTokenNames) {
 }
 
 TEST(TokenizerFiles, ErrorsNameTheFileAndField) {
-  const std::string dir = fresh_dir("bad");
+  const TempDir scratch;
+  const std::string dir = scratch.dir("bad");
   auto json_error = [&](const std::string& text) {
     io::write_file_atomic(dir + "/tokenizer.json", text);
     return error_of([&] { WordPieceTokenizer::from_tokenizer_json(dir + "/tokenizer.json"); });
@@ -112,7 +115,7 @@ TEST(TokenizerFiles, ErrorsNameTheFileAndField) {
   EXPECT_EQ(json_error(R"({"model": {"type": "WordPiece", "vocab": {"[UNK]": 0}, "unk_token": 3}})"),
             path + ": model.unk_token must be a string");
 
-  const std::string gpt2 = tokenizer_fixture("gpt2/tokenizer.json");
+  const std::string gpt2 = test::fixture("tokenizers/gpt2/tokenizer.json");
   EXPECT_EQ(error_of([&] { WordPieceTokenizer::from_tokenizer_json(gpt2); }),
             gpt2 + ": model.type is 'BPE', expected 'WordPiece'");
   const std::string missing = dir + "/no-vocab.txt";

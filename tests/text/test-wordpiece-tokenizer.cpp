@@ -7,33 +7,33 @@
 
 #include "io/atomic_file.h"
 #include "text/wordpiece_tokenizer.h"
-#include "text_test_util.h"
+#include "support/scratch.h"
 
 namespace peft::text {
 namespace {
 
 using nlohmann::json;
-using testing::error_of;
-using testing::fresh_dir;
-using testing::tokenizer_fixture;
+using test::error_of;
+using test::TempDir;
 using Ids = std::vector<int64_t>;
 
 const json& expected_ids() {
-  static const json j = json::parse(io::read_file(tokenizer_fixture("expected_ids.json")));
+  static const json j = json::parse(io::read_file(test::fixture("tokenizers/expected_ids.json")));
   return j;
 }
 
-WordPieceTokenizer from_vocab_txt() { return WordPieceTokenizer::from_vocab_txt(tokenizer_fixture("vocab.txt")); }
+WordPieceTokenizer from_vocab_txt() { return WordPieceTokenizer::from_vocab_txt(test::fixture("tokenizers/vocab.txt")); }
 WordPieceTokenizer from_json() {
-  return WordPieceTokenizer::from_tokenizer_json(tokenizer_fixture("bert/tokenizer.json"));
+  return WordPieceTokenizer::from_tokenizer_json(test::fixture("tokenizers/bert/tokenizer.json"));
 }
 
 // The fixture tokenizer.json with `edit` applied, written to a fresh directory and loaded.
 template <class Edit>
 WordPieceTokenizer edited_json(Edit edit) {
-  json j = json::parse(io::read_file(tokenizer_fixture("bert/tokenizer.json")));
+  json j = json::parse(io::read_file(test::fixture("tokenizers/bert/tokenizer.json")));
   edit(j);
-  const std::string path = fresh_dir("edited") + "/tokenizer.json";
+  const TempDir scratch;
+  const std::string path = scratch.path("tokenizer.json");
   io::write_file_atomic(path, j.dump());
   return WordPieceTokenizer::from_tokenizer_json(path);
 }

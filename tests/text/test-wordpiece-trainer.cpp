@@ -8,13 +8,13 @@
 #include "io/atomic_file.h"
 #include "text/wordpiece_tokenizer.h"
 #include "text/wordpiece_trainer.h"
-#include "text_test_util.h"
+#include "support/scratch.h"
 
 namespace peft::text {
 namespace {
 
-using testing::error_of;
-using testing::fresh_dir;
+using test::error_of;
+using test::TempDir;
 using Vocab = std::vector<std::string>;
 
 std::string repeat(const std::string& line, int n) {
@@ -24,8 +24,8 @@ std::string repeat(const std::string& line, int n) {
 }
 
 // hug x10, pug x5, pun x12, bun x4, hugs x5 (with case and accents that normalisation removes).
-std::string write_hug_corpus() {
-  const std::string path = fresh_dir("corpus") + "/corpus.txt";
+std::string write_hug_corpus(const TempDir& scratch) {
+  const std::string path = scratch.dir("corpus") + "/corpus.txt";
   io::write_file_atomic(
       path, repeat("Hug hug", 5) + repeat("pug", 5) + repeat("pun PUN pün", 4) + repeat("bun", 4) + repeat("hugs", 5));
   return path;
@@ -39,7 +39,8 @@ WordPieceTrainerOptions options(size_t vocab_size, size_t min_frequency = 2) {
 }
 
 TEST(WordPieceTrainer, MergesTheMostFrequentPairFirst) {
-  const Vocab vocab = train_wordpiece_vocab(write_hug_corpus(), options(100));
+  const TempDir scratch;
+  const Vocab vocab = train_wordpiece_vocab(write_hug_corpus(scratch), options(100));
   const Vocab expected = {
       "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",                  // specials
       "b",     "g",     "h",     "n",     "p",      "s",    "u",     // alphabet, by code point
@@ -49,7 +50,8 @@ TEST(WordPieceTrainer, MergesTheMostFrequentPairFirst) {
 }
 
 TEST(WordPieceTrainer, StopsAtTheSizeAndAtMinFrequency) {
-  const std::string corpus = write_hug_corpus();
+  const TempDir scratch;
+  const std::string corpus = write_hug_corpus(scratch);
   Vocab vocab = train_wordpiece_vocab(corpus, options(20));
   EXPECT_EQ(vocab.size(), 20u);
   EXPECT_EQ(vocab.back(), "pun");
@@ -62,15 +64,17 @@ TEST(WordPieceTrainer, StopsAtTheSizeAndAtMinFrequency) {
 }
 
 TEST(WordPieceTrainer, LimitAlphabetKeepsTheMostFrequentCharacters) {
+  const TempDir scratch;
   WordPieceTrainerOptions o = options(100);
   o.limit_alphabet = 3;  // u (36), g (20), p (17); n (16), h (15), s and b are dropped
   o.special_tokens = {"[UNK]"};
-  const Vocab vocab = train_wordpiece_vocab(write_hug_corpus(), o);
+  const Vocab vocab = train_wordpiece_vocab(write_hug_corpus(scratch), o);
   EXPECT_EQ(Vocab(vocab.begin(), vocab.begin() + 6), (Vocab{"[UNK]", "g", "p", "u", "##g", "##u"}));
 }
 
 TEST(WordPieceTrainer, IsDeterministicAndTokenizesItsCorpus) {
-  const std::string path = fresh_dir("corpus") + "/corpus.txt";
+  const TempDir scratch;
+  const std::string path = scratch.dir("corpus") + "/corpus.txt";
   std::string text;
   const std::vector<std::string> lines = {
       "The quick brown fox jumps over the lazy dog.", "A fox is a small wild animal; foxes are quick!",
@@ -87,7 +91,7 @@ TEST(WordPieceTrainer, IsDeterministicAndTokenizesItsCorpus) {
   EXPECT_EQ(std::set<std::string>(vocab.begin(), vocab.end()).size(), vocab.size());
 
   const WordPieceTokenizer tok = WordPieceTokenizer::from_vocab(vocab);
-  const std::string dir = fresh_dir("trained");
+  const std::string dir = scratch.dir("trained");
   tok.save(dir);
   const WordPieceTokenizer loaded = WordPieceTokenizer::from_tokenizer_json(dir + "/tokenizer.json");
   for (const std::string& line : lines) {
@@ -99,7 +103,8 @@ TEST(WordPieceTrainer, IsDeterministicAndTokenizesItsCorpus) {
 }
 
 TEST(WordPieceTrainer, MissingCorpusIsAnError) {
-  const std::string missing = fresh_dir("none") + "/missing.txt";
+  const TempDir scratch;
+  const std::string missing = scratch.dir("none") + "/missing.txt";
   EXPECT_NE(error_of([&] { train_wordpiece_vocab(missing, options(10)); }).find(missing + ": cannot open"),
             std::string::npos);
 }
