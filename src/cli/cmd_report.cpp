@@ -12,13 +12,13 @@ namespace {
 
 struct ReportArgs {
   std::vector<std::string> runs;
-  std::string out, plot, title = "task metric vs trainable parameters";
+  std::string out, plot, baseline, title = "task metric vs trainable parameters";
 };
 
 void run_report(const ReportArgs& a) {
   std::vector<report::RunSummary> runs;
   for (const auto& dir : a.runs) runs.push_back(report::read_run(dir));
-  const auto table = report::markdown_table(runs);
+  const auto table = report::markdown_table(runs, a.baseline);
   std::cout << table;
   if (!a.out.empty()) io::write_file_atomic(a.out, table);
   if (!a.plot.empty()) report::plot_runs(a.plot, runs, a.title);
@@ -32,6 +32,7 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("runs", args->runs, "run directories (each with the metrics.json of `peft train`)")->required();
   cmd->add_option("--out", args->out, "also write the table to this Markdown file");
   cmd->add_option("--plot", args->plot, "write a PNG plot of the metric against the trainable share (log x)");
+  cmd->add_option("--baseline", args->baseline, "run (directory name) the gaps are measured to (default: full)");
   cmd->add_option("--title", args->title, "plot title")->capture_default_str();
   cmd->callback([args] { run_report(*args); });
 }

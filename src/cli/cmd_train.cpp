@@ -112,6 +112,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--max-steps", o.max_steps, "stop after N optimizer steps (overrides --epochs)");
   cmd->add_option("--batch-size", o.batch_size)->capture_default_str();
   cmd->add_option("--grad-accum", o.grad_accum, "micro-batches per optimizer step")->capture_default_str();
+  cmd->add_flag("--group-by-length", o.group_by_length, "batch examples of similar length (less padding, faster)");
   cmd->add_option_function<double>("--lr", [args](double v) { args->options.lr = v; args->lr_given = true; },
                                    "peak learning rate (default 1e-3, 5e-5 for full)");
   cmd->add_option("--weight-decay", o.weight_decay)->capture_default_str();

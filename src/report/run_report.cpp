@@ -40,9 +40,10 @@ std::optional<double> metric_of(const nlohmann::json& split, const std::string& 
   return split.at(metric).get<double>();
 }
 
-const RunSummary* full_run(const std::vector<RunSummary>& runs) {
+const RunSummary* baseline_run(const std::vector<RunSummary>& runs, const std::string& name) {
   for (const auto& run : runs)
-    if (run.method == "full" && headline(run)) return &run;
+    if (name.empty() ? run.method == "full" : run.name == name) return &run;
+  require(name.empty(), "no run named '" + name + "' to compare against");
   return nullptr;
 }
 
@@ -82,19 +83,16 @@ RunSummary read_run(const std::string& dir) {
   return run;
 }
 
-std::string markdown_table(const std::vector<RunSummary>& runs) {
+std::string markdown_table(const std::vector<RunSummary>& runs, const std::string& baseline) {
   check_same_metric(runs);
   const auto& metric = runs.front().metric;
-  const RunSummary* full = full_run(runs);
+  const RunSummary* base = baseline_run(runs, baseline);
   std::string out = "| run | method | dev " + metric + " | test " + metric + " |" +
-                    (full ? " Δ vs full |" : "") + " trainable | share | adapter | train time |\n";
-  out += std::string("|---|---|--:|--:|") + (full ? "--:|" : "") + "--:|--:|--:|--:|\n";
+                    (base ? " Δ vs " + base->name + " |" : "") + " trainable | share | adapter | train time |\n";
+  out += std::string("|---|---|--:|--:|") + (base ? "--:|" : "") + "--:|--:|--:|--:|\n";
   for (const auto& run : runs) {
     out += "| " + run.name + " | " + run.method + " | " + points(run.dev) + " | " + points(run.test) + " |";
-    if (full) {
-      const auto score = headline(run);
-      out += " " + (score ? format("%+.2f", (*score - *headline(*full)) * 100) : "–") + " |";
-    }
+    if (base) out += " " + format("%+.2f", (*headline(run) - *headline(*base)) * 100) + " |";
     out += " " + count(run.trainable_parameters) + " | " + format("%.3g%%", run.trainable_share * 100) + " | " +
            bytes(run.adapter_bytes) + " | " + format("%.0f s", run.train_seconds) + " |\n";
   }

@@ -23,9 +23,10 @@ struct RunSummary {
 // Reads DIR/metrics.json; throws peft::Error naming the file when it is missing, malformed or lacks a field.
 RunSummary read_run(const std::string& dir);
 
-// Metrics as percentages (GLUE style), each run's gap to the run with method "full" in points when there
-// is one, sizes in k/M and kB/MB. All runs must share one metric.
-std::string markdown_table(const std::vector<RunSummary>& runs);
+// Metrics as percentages (GLUE style), sizes in k/M and kB/MB, and each run's gap in points to the
+// baseline: the run named `baseline`, or when that is empty the first run of method "full" (no gap column
+// without one). All runs must share one metric.
+std::string markdown_table(const std::vector<RunSummary>& runs, const std::string& baseline = "");
 
 // Test metric (dev when a run has no test score) against trainable share, log x, one labelled point per run.
 void plot_runs(const std::string& png_path, const std::vector<RunSummary>& runs, const std::string& title);

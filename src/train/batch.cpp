@@ -15,6 +15,25 @@ std::vector<size_t> epoch_order(size_t n, uint64_t seed, int64_t epoch) {
   return order;
 }
 
+std::vector<size_t> length_grouped_order(const std::vector<size_t>& lengths, size_t batch_size, uint64_t seed,
+                                         int64_t epoch) {
+  auto order = epoch_order(lengths.size(), seed, epoch);
+  const size_t window = 50 * batch_size;
+  for (size_t start = 0; start < order.size(); start += window)
+    std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start),
+                     order.begin() + static_cast<std::ptrdiff_t>(std::min(start + window, order.size())),
+                     [&](size_t a, size_t b) { return lengths[a] > lengths[b]; });
+  const size_t full_batches = order.size() / batch_size;
+  const auto batch_order = epoch_order(full_batches, seed + 1, epoch);
+  std::vector<size_t> out;
+  out.reserve(order.size());
+  for (size_t b : batch_order)
+    out.insert(out.end(), order.begin() + static_cast<std::ptrdiff_t>(b * batch_size),
+               order.begin() + static_cast<std::ptrdiff_t>((b + 1) * batch_size));
+  out.insert(out.end(), order.begin() + static_cast<std::ptrdiff_t>(full_batches * batch_size), order.end());
+  return out;
+}
+
 Batch collate(const std::vector<Feature>& features, const size_t* idx, size_t count, models::TaskKind kind,
               int64_t pad_id) {
   size_t max_len = 0;

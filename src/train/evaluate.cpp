@@ -1,5 +1,8 @@
 #include "train/evaluate.h"
 
+#include <algorithm>
+#include <numeric>
+
 #include "eval/metric_set.h"
 #include "eval/metrics.h"
 #include "train/batch.h"
@@ -13,15 +16,25 @@ Predictions predict(models::TaskModelImpl& model, const TaskData& data, const me
   torch::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
+  const size_t n = data.features.size();
   Predictions out;
-  std::vector<size_t> order(data.features.size());
+  out.logits.resize(n);
+  if (task.kind == TaskKind::TokenClassification) out.tags.resize(n);
+  else if (task.kind == TaskKind::Regression) out.scores.resize(n);
+  else out.classes.resize(n);
+  // Longest first, so each batch pads little; results go back to the data's order.
+  std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  for (size_t start = 0; start < order.size(); start += batch_size) {
-    const size_t count = std::min<size_t>(batch_size, order.size() - start);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return data.features[a].input_ids.size() > data.features[b].input_ids.size();
+  });
+  for (size_t start = 0; start < n; start += batch_size) {
+    const size_t count = std::min<size_t>(batch_size, n - start);
     auto batch = collate(data.features, order.data() + start, count, task.kind, pad_id);
     auto logits = model.forward(batch.inputs.to(device)).to(torch::kCPU).to(torch::kFloat);
     for (size_t b = 0; b < count; ++b) {
-      const auto& f = data.features[start + b];
+      const size_t i = order[start + b];
+      const auto& f = data.features[i];
       auto row = logits[b];
       if (task.kind == TaskKind::TokenClassification) {
         row = row.narrow(0, 0, static_cast<int64_t>(f.input_ids.size()));
@@ -31,13 +44,13 @@ Predictions predict(models::TaskModelImpl& model, const TaskData& data, const me
           const int w = f.word_ids[i];
           if (w >= 0 && (i == 0 || f.word_ids[i - 1] != w)) tags[w] = task.labels[best[i].item<int64_t>()];
         }
-        out.tags.push_back(std::move(tags));
+        out.tags[i] = std::move(tags);
       } else if (task.kind == TaskKind::Regression) {
-        out.scores.push_back(row.item<double>());
+        out.scores[i] = row.item<double>();
       } else {
-        out.classes.push_back(row.argmax().item<int64_t>());
+        out.classes[i] = row.argmax().item<int64_t>();
       }
-      out.logits.push_back(row.clone());
+      out.logits[i] = row.clone();
     }
   }
   if (was_training) model.train();

@@ -87,6 +87,8 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
   std::vector<torch::Tensor> params;
   for (auto& [_, t] : trainable) params.push_back(t);
   const int64_t n = static_cast<int64_t>(train_data.features.size());
+  std::vector<size_t> lengths;
+  for (const auto& f : train_data.features) lengths.push_back(f.input_ids.size());
   const int64_t micro_batches = (n + o.batch_size - 1) / o.batch_size;
   const int64_t steps_per_epoch = std::max<int64_t>(1, micro_batches / o.grad_accum);
   const int64_t total = o.max_steps > 0 ? o.max_steps : steps_per_epoch * o.epochs;
@@ -147,7 +149,9 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
   TrainResult result;
   bool stop = state.step >= total;
   while (!stop) {
-    const auto order = epoch_order(train_data.features.size(), o.seed, state.epoch);
+    const auto order = o.group_by_length ? length_grouped_order(lengths, static_cast<size_t>(o.batch_size), o.seed,
+                                                                state.epoch)
+                                         : epoch_order(train_data.features.size(), o.seed, state.epoch);
     while (!stop && state.batch_in_epoch < steps_per_epoch) {
       torch::manual_seed(o.seed * 7919 + static_cast<uint64_t>(state.step));  // dropout replays on resume
       double step_loss = 0;

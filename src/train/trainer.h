@@ -16,6 +16,7 @@ struct TrainOptions {
   int64_t max_steps = 0;  // > 0: stop after this many optimizer steps (overrides epochs)
   int64_t batch_size = 32;
   int64_t grad_accum = 1;
+  bool group_by_length = false;  // batches of similar lengths: less padding, faster steps
   double lr = 1e-3;
   double weight_decay = 0.01;
   double warmup_ratio = 0.06;

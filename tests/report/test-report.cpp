@@ -67,6 +67,15 @@ TEST_F(Report, TableWithoutFullHasNoGapColumn) {
   EXPECT_NE(table.find("| bitfit | bitfit | 70.00 | 69.00 | 900 |"), std::string::npos) << table;
 }
 
+TEST_F(Report, GapsToANamedBaseline) {
+  const std::vector<RunSummary> runs = {read_run(run("pretrained", "full", 0.85, 0.84, 5000000)),
+                                        read_run(run("random", "full", 0.5, 0.6, 5000000))};
+  const std::string table = markdown_table(runs, "pretrained");
+  EXPECT_NE(table.find("| Δ vs pretrained |"), std::string::npos) << table;
+  EXPECT_NE(table.find("| random | full | 50.00 | 60.00 | -24.00 |"), std::string::npos) << table;
+  EXPECT_EQ(error_of([&] { markdown_table(runs, "other"); }), "no run named 'other' to compare against");
+}
+
 TEST_F(Report, PlotsAPng) {
   const std::vector<RunSummary> runs = {read_run(run("full", "full", 0.85, 0.84, 5000000)),
                                         read_run(run("lora", "lora", 0.83, 0.83, 40000))};
