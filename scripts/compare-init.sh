@@ -22,7 +22,7 @@ for task in topic fortune pair similarity tagging; do
     echo "== $task, $init"
     build/peft train --model "$model" --method full --lr 2e-4 "${flag[@]}" \
       --train "$tasks/$task/train.$ext" --dev "$tasks/$task/dev.$ext" --test "$tasks/$task/test.$ext" \
-      --max-length 64 --batch-size 32 --max-steps "$steps" --eval-every $((steps / 6)) \
+      --max-length 64 --batch-size 32 --group-by-length --max-steps "$steps" --eval-every $((steps / 6)) \
       --out "$out/$task/$init" >/dev/null
   done
   table+=$'\n'"## $task"$'\n\n'"$(build/peft report "$out/$task/pretrained" "$out/$task/random" --baseline pretrained)"$'\n'

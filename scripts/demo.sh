@@ -28,7 +28,7 @@ for method in "${methods[@]}"; do
   # shellcheck disable=SC2086  # the options are words
   build/peft train --model "$model" --method "$method" ${options[$method]} \
     --train "$task/train.tsv" --dev "$task/dev.tsv" --test "$task/test.tsv" \
-    --max-length 64 --batch-size 32 --max-steps "$steps" --eval-every $((steps / 3)) \
+    --max-length 64 --batch-size 32 --group-by-length --max-steps "$steps" --eval-every $((steps / 3)) \
     --out "$out/$method" >/dev/null
 done
 echo

@@ -134,6 +134,26 @@ TEST_F(CliTraining, RandomInitIsRecordedAsTheNoPretrainingBaseline) {
   EXPECT_FALSE(metrics()["random_init"].get<bool>());
 }
 
+TEST(CliPretrain, ContinuesPretrainingAnHfModel) {
+  TempDir dir;
+  std::string corpus;
+  for (int i = 0; i < 40; ++i) corpus += "the quick brown fox jumps over the lazy dog number " + std::to_string(i) + "\n";
+  io::write_file_atomic(dir.path("corpus.txt"), corpus);
+  const auto base = fixture("bert_mlm/model");
+  auto r = peft_cli(dir, "pretrain --init " + base + " --corpus " + dir.path("corpus.txt") +
+                             " --steps 3 --batch-size 4 --max-length 32 --threads 1 --quiet --out " + dir.path("out"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["steps"], 3);
+  const auto config = nlohmann::json::parse(io::read_file(dir.path("out/config.json")));
+  EXPECT_EQ(config["vocab_size"], nlohmann::json::parse(io::read_file(base + "/config.json"))["vocab_size"]);
+  EXPECT_EQ(io::read_file(dir.path("out/vocab.txt")), io::read_file(base + "/vocab.txt"));
+
+  auto shaped = peft_cli(dir, "pretrain --init " + base + " --hidden 64 --corpus " + dir.path("corpus.txt") +
+                                  " --out " + dir.path("shaped"));
+  EXPECT_NE(shaped.exit_code, 0);
+  EXPECT_NE(shaped.err.find("excludes"), std::string::npos) << shaped.err;
+}
+
 struct BadInput {
   std::string args, message;
 };

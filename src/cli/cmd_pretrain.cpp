@@ -6,13 +6,14 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "core/error.h"
+#include "models/checkpoint.h"
 #include "train/pretrainer.h"
 
 namespace peft::cli {
 namespace {
 
 struct PretrainArgs {
-  std::string corpus, vocab, config;
+  std::string corpus, vocab, config, init;
   int64_t hidden = 256, layers = 4, heads = 4, intermediate = 1024;
   train::MlmCorpusOptions corpus_options;
   train::PretrainOptions options;
@@ -37,12 +38,25 @@ models::ModelConfig model_config(const PretrainArgs& a, const text::WordPieceTok
   return config;
 }
 
+// A new model of the asked shape, or with --init an existing one whose training goes on (its vocabulary
+// unless --vocab names another of the same size).
+models::TaskModel initial_model(const PretrainArgs& a, const text::WordPieceTokenizer& tokenizer) {
+  if (a.init.empty()) return train::new_mlm_model(model_config(a, tokenizer), a.options.seed);
+  auto model = models::load_task_model(a.init, {models::TaskKind::MaskedLM, 0, a.options.seed});
+  require(model->config().vocab_size == static_cast<int64_t>(tokenizer.vocab_size()),
+          a.vocab + ": " + std::to_string(tokenizer.vocab_size()) + " tokens, but the model in " + a.init + " has " +
+              std::to_string(model->config().vocab_size));
+  return model;
+}
+
 void run_pretrain(PretrainArgs& a) {
   const auto device = a.device.resolve();
+  require(!a.vocab.empty() || !a.init.empty(), "--vocab is needed unless --init gives a model");
+  if (a.vocab.empty()) a.vocab = a.init;
   const auto tokenizer = text::WordPieceTokenizer::load(a.vocab);
-  const auto config = model_config(a, tokenizer);
+  auto model = initial_model(a, tokenizer);
+  const auto& config = model->config();
   const auto corpus = train::load_mlm_corpus(a.corpus, tokenizer, a.corpus_options);
-  auto model = train::new_mlm_model(config, a.options.seed);
   model->to(device);
   int64_t parameters = 0;
   for (const auto& p : model->parameters()) parameters += p.numel();
@@ -74,17 +88,18 @@ void add_pretrain_command(CLI::App& app) {
   cmd->add_option("--corpus", args->corpus, "plain text, one document or sentence per line")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--vocab", args->vocab, "directory with vocab.txt / tokenizer.json (e.g. from `peft vocab`)")
-      ->required();
+  cmd->add_option("--vocab", args->vocab, "directory with vocab.txt / tokenizer.json (e.g. from `peft vocab`)");
+  auto* init = cmd->add_option("--init", args->init, "continue pretraining this HF BERT directory (its vocabulary too)");
   auto& o = args->options;
   cmd->add_option("--out", o.out_dir, "output model directory (also log.jsonl, checkpoint/)")->required();
   auto* config = cmd->add_option("--config", args->config, "config.json giving the model's shape (instead of flags)")
-                     ->check(CLI::ExistingFile);
+                     ->check(CLI::ExistingFile)
+                     ->excludes(init);
   for (auto [flag, value, help] : {std::tuple("--hidden", &args->hidden, "hidden size"),
                                    std::tuple("--layers", &args->layers, "encoder layers"),
                                    std::tuple("--heads", &args->heads, "attention heads"),
                                    std::tuple("--intermediate", &args->intermediate, "feed-forward size")})
-    cmd->add_option(flag, *value, help)->capture_default_str()->excludes(config);
+    cmd->add_option(flag, *value, help)->capture_default_str()->excludes(config)->excludes(init);
   cmd->add_option("--max-length", args->corpus_options.max_length, "tokens per sequence")->capture_default_str();
   cmd->add_option("--held-out", args->corpus_options.held_out_fraction, "share of lines held out for scoring")
       ->capture_default_str();
