@@ -10,6 +10,7 @@
 #include "io/safetensors.h"
 #include "support/scratch.h"
 
+using peft::test::expect_error;
 using peft::test::TempDirTest;
 
 using peft::io::DType;
@@ -24,16 +25,6 @@ std::string pattern(size_t n, char seed) {
   std::string out(n, '\0');
   for (size_t i = 0; i < n; ++i) out[i] = static_cast<char>(seed + 7 * i);
   return out;
-}
-
-template <typename Fn>
-void expect_error(Fn&& fn, const std::string& expected) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error; expected: " << expected;
-  } catch (const peft::Error& e) {
-    EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
-  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "io/atomic_file.h"
 #include "plot/scatter.h"
 
+using peft::test::expect_error;
 using peft::test::TempDirTest;
 
 using peft::plot::Point;
@@ -32,16 +33,6 @@ ScatterOptions options() {
   o.log_x = true;
   o.x_percent = true;
   return o;
-}
-
-template <typename Fn>
-void expect_error(Fn&& fn, const std::string& expected) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error; expected: " << expected;
-  } catch (const peft::Error& e) {
-    EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
-  }
 }
 
 }  // namespace

@@ -87,4 +87,12 @@ std::string error_of(F&& f) {
   return "<no error>";
 }
 
+// Expects `f` to throw a peft::Error whose message contains `expected`.
+template <class F>
+void expect_error(F&& f, const std::string& expected) {
+  const std::string message = error_of(std::forward<F>(f));
+  EXPECT_NE(message.find(expected), std::string::npos) << "expected an error containing: " << expected
+                                                      << "\ngot: " << message;
+}
+
 }  // namespace peft::test
