@@ -23,6 +23,17 @@ std::string saved_tiny_model(const TempDir& tmp) {
   return tmp.path("model");
 }
 
+// The error of loading a saved tiny model after `edit` changed its tensors.
+template <class Edit>
+std::string load_error_after_editing(Edit edit) {
+  TempDir tmp;
+  const auto dir = saved_tiny_model(tmp);
+  auto tensors = models::read_tensors(dir + "/model.safetensors");
+  edit(tensors);
+  models::write_tensors(dir + "/model.safetensors", tensors);
+  return error_of([&] { models::load_task_model(dir, kClassify); });
+}
+
 TEST(BadModel, SavedTinyModelLoadsBack) {  // the baseline the other cases break
   TempDir tmp;
   const auto dir = saved_tiny_model(tmp);
@@ -57,26 +68,19 @@ TEST(BadModel, UnsupportedModelType) {
 }
 
 TEST(BadModel, TensorWithTheWrongShapeIsNamed) {
-  TempDir tmp;
-  const auto dir = saved_tiny_model(tmp);
   const std::string name = "bert.encoder.layer.1.attention.self.key.weight";
-  auto tensors = models::read_tensors(dir + "/model.safetensors");
-  ASSERT_EQ(tensors.count(name), 1u);
-  tensors[name] = torch::zeros({16, 8});
-  models::write_tensors(dir + "/model.safetensors", tensors);
-  auto message = error_of([&] { models::load_task_model(dir, kClassify); });
+  const auto message = load_error_after_editing([&](models::TensorMap& tensors) {
+    EXPECT_EQ(tensors.count(name), 1u);
+    tensors[name] = torch::zeros({16, 8});
+  });
   EXPECT_TRUE(has(message, name)) << message;
   EXPECT_TRUE(has(message, "shape")) << message;
 }
 
 TEST(BadModel, MissingBackboneTensorIsNamed) {
-  TempDir tmp;
-  const auto dir = saved_tiny_model(tmp);
   const std::string name = "bert.encoder.layer.0.output.dense.bias";
-  auto tensors = models::read_tensors(dir + "/model.safetensors");
-  ASSERT_EQ(tensors.erase(name), 1u);
-  models::write_tensors(dir + "/model.safetensors", tensors);
-  auto message = error_of([&] { models::load_task_model(dir, kClassify); });
+  const auto message =
+      load_error_after_editing([&](models::TensorMap& tensors) { EXPECT_EQ(tensors.erase(name), 1u); });
   EXPECT_TRUE(has(message, name)) << message;
 }
 

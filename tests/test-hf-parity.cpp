@@ -16,6 +16,12 @@ models::TaskModel load_eval(const std::string& case_name, TaskKind kind, int64_t
   return model;
 }
 
+// The model's logits on the fixture's "single" batch against HF's.
+::testing::AssertionResult matches_single_logits(models::TaskModel& model, const models::TensorMap& e) {
+  torch::NoGradGuard no_grad;
+  return AllClose(model->forward(inputs_of(e, "single")), at(e, "single.logits"));
+}
+
 TEST(HfParity, BertClassificationLoadsEveryTensorFromTheCheckpoint) {
   models::LoadReport report;
   auto model = load_eval("bert_cls", TaskKind::SequenceClassification, 0, &report);
@@ -51,8 +57,7 @@ TEST(HfParity, BertSequenceClassificationSingleAndPair) {
 TEST(HfParity, BertMaskedLMWithTiedDecoder) {
   auto model = load_eval("bert_mlm", TaskKind::MaskedLM, 0);
   auto e = expected("bert_mlm");
-  torch::NoGradGuard no_grad;
-  EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "single")), at(e, "single.logits")));
+  EXPECT_TRUE(matches_single_logits(model, e));
 }
 
 TEST(HfParity, BertTokenClassification) {
@@ -60,8 +65,7 @@ TEST(HfParity, BertTokenClassification) {
   auto model = load_eval("bert_tok", TaskKind::TokenClassification, 5, &report);
   EXPECT_TRUE(report.initialised.empty());
   auto e = expected("bert_tok");
-  torch::NoGradGuard no_grad;
-  EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "single")), at(e, "single.logits")));
+  EXPECT_TRUE(matches_single_logits(model, e));
 }
 
 TEST(HfParity, RobertaSequenceClassificationWithShiftedPositions) {
@@ -71,8 +75,7 @@ TEST(HfParity, RobertaSequenceClassificationWithShiftedPositions) {
   EXPECT_TRUE(report.unexpected.empty());
   auto e = expected("roberta_cls");
   ASSERT_EQ(e.count("single.token_type_ids"), 0u);  // RoBERTa runs without token types
-  torch::NoGradGuard no_grad;
-  EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "single")), at(e, "single.logits")));
+  EXPECT_TRUE(matches_single_logits(model, e));
 }
 
 TEST(HfParity, PaddingDoesNotChangeRealTokens) {
