@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "io/atomic_file.h"
+#include "plot/scatter.h"
 #include "test_support.h"
 
 namespace peft::testing {
@@ -116,6 +117,7 @@ TEST_F(CliTraining, ResumeContinuesFromTheCheckpoint) {
 }
 
 TEST_F(CliTraining, ReportTablesAndPlotsTheRun) {
+  if (!plot::png_plots_available()) GTEST_SKIP() << "built without Cairo";
   auto r = peft_cli(*dir_, "report " + dir_->path("adapter") + " --plot " + dir_->path("figure.png") + " --out " +
                                dir_->path("table.md"));
   ASSERT_EQ(r.exit_code, 0) << r.err;

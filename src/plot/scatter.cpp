@@ -222,4 +222,6 @@ void write_scatter_png(const std::string& path, const std::vector<Point>& points
   io::write_file_atomic(path, png);
 }
 
+bool png_plots_available() { return true; }
+
 }  // namespace peft::plot

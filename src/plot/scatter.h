@@ -20,6 +20,10 @@ struct ScatterOptions {
 
 // Renders in memory and writes atomically. Throws peft::Error naming the path for no points, a non-finite
 // coordinate, x <= 0 on a log axis, or a size outside 200x150 .. 10000x10000.
+// A build without Cairo throws for every call, naming the path and the missing library.
 void write_scatter_png(const std::string& path, const std::vector<Point>& points, const ScatterOptions& options);
+
+// False in a build without Cairo.
+bool png_plots_available();
 
 }  // namespace peft::plot

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "plot/scatter.h"
 #include "report/run_report.h"
 #include "support/scratch.h"
 
@@ -77,6 +78,7 @@ TEST_F(Report, GapsToANamedBaseline) {
 }
 
 TEST_F(Report, PlotsAPng) {
+  if (!peft::plot::png_plots_available()) GTEST_SKIP() << "built without Cairo";
   const std::vector<RunSummary> runs = {read_run(run("full", "full", 0.85, 0.84, 5000000)),
                                         read_run(run("lora", "lora", 0.83, 0.83, 40000))};
   plot_runs(path("figure.png"), runs, "topic");
