@@ -1,4 +1,5 @@
-// Tick placement: linear axes step by 1, 2 or 5 x 10^k; log axes mark decades (majors) and 2..9 (minors).
+// Tick placement: linear axes step by 1, 2 or 5 x 10^k; log axes mark decades (majors) and 2..9 (minors),
+// labelling 2 and 5 too when fewer than three decades show.
 // Ranges get a small margin so no point sits on the frame.
 #include "plot/axis.h"
 
@@ -26,6 +27,13 @@ std::string power_of_ten(int e) {
   if (e < -3 || e > 3) return "1e" + std::to_string(e);
   char buf[16];
   std::snprintf(buf, sizeof buf, "%g", std::pow(10.0, e));
+  return buf;
+}
+
+// A minor log tick's label, e.g. 0.02 -> "0.02" or, as a percentage, "2%".
+std::string format_general(double value, bool percent) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g%s", percent ? value * 100 : value, percent ? "%" : "");
   return buf;
 }
 
@@ -70,14 +78,20 @@ Axis log_axis(double min, double max, bool percent) {
   const int first = static_cast<int>(std::floor(lo)), last = static_cast<int>(std::ceil(hi));
   const int label_every = (last - first + kMaxLabelledDecades - 1) / kMaxLabelledDecades;
   const bool minors = last - first <= kMaxLabelledDecades / 2;
+  int shown_decades = 0;
+  for (int e = first; e <= last; ++e) shown_decades += std::pow(10.0, e) >= axis.lo && std::pow(10.0, e) <= axis.hi;
+  const bool label_2_and_5 = shown_decades < 3;  // else a short range reads as two bare numbers
   for (int e = first; e <= last; ++e) {
     const double decade = std::pow(10.0, e);
     if (decade >= axis.lo && decade <= axis.hi) {
       const bool labelled = (e - first) % label_every == 0;
       axis.ticks.push_back({decade, !labelled ? "" : percent ? power_of_ten(e + 2) + "%" : power_of_ten(e)});
     }
-    for (int m = 2; minors && m <= 9; ++m)
-      if (m * decade >= axis.lo && m * decade <= axis.hi) axis.ticks.push_back({m * decade, ""});
+    for (int m = 2; minors && m <= 9; ++m) {
+      const double v = m * decade;
+      if (v < axis.lo || v > axis.hi) continue;
+      axis.ticks.push_back({v, label_2_and_5 && (m == 2 || m == 5) ? format_general(v, percent) : ""});
+    }
   }
   return axis;
 }

@@ -8,7 +8,7 @@ namespace peft::plot {
 
 struct Tick {
   double value;
-  std::string label;  // empty for a minor tick (log axes: 2..9 x 10^k)
+  std::string label;  // empty for an unlabelled minor tick (log axes: 2..9 x 10^k)
 };
 
 struct Axis {

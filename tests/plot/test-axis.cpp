@@ -54,9 +54,16 @@ TEST(Axis, LogPercentLabels) {
 
 TEST(Axis, LogWithinOneDecadeWidensToWholeDecades) {
   const Axis axis = make_axis(0.002, 0.005, true, true);
-  EXPECT_EQ(labels(axis), (std::vector<std::string>{"0.1%", "1%"}));
+  EXPECT_EQ(labels(axis), (std::vector<std::string>{"0.1%", "0.2%", "0.5%", "1%"}));
   EXPECT_DOUBLE_EQ(axis.lo, 0.001);
   EXPECT_DOUBLE_EQ(axis.hi, 0.01);
+}
+
+TEST(Axis, ShortLogRangesLabelTwosAndFives) {  // e.g. adapters at 1.5-4% next to full fine-tuning
+  EXPECT_EQ(labels(make_axis(0.015, 1.0, true, true)),
+            (std::vector<std::string>{"2%", "5%", "10%", "20%", "50%", "100%"}));
+  EXPECT_EQ(labels(make_axis(0.015, 1.0, true, false)),
+            (std::vector<std::string>{"0.02", "0.05", "0.1", "0.2", "0.5", "1"}));
 }
 
 TEST(Axis, ManyDecadesAreThinned) {
