@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "test_support.h"
+#include "train/precision.h"
 
 namespace peft::testing {
 namespace {
@@ -27,8 +28,9 @@ const std::vector<MethodCase> kMethods = {
     {"pfeiffer", {{"bottleneck", 4}}, false},
 };
 
-// A few AdamW steps on random batches, optimising exactly PeftModel::trainable_tensors().
-void train_steps(methods::PeftModel& peft, int steps) {
+// A few AdamW steps on random batches, optimising exactly PeftModel::trainable_tensors(); forward passes
+// under `autocast` when given (mixed precision).
+void train_steps(methods::PeftModel& peft, int steps, std::optional<torch::ScalarType> autocast = std::nullopt) {
   std::vector<torch::Tensor> params;
   for (auto& [name, t] : peft.trainable_tensors()) params.push_back(t);
   torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(1e-2));
@@ -36,7 +38,7 @@ void train_steps(methods::PeftModel& peft, int steps) {
   for (int step = 0; step < steps; ++step) {
     const auto batch = random_batch(100 + step);
     optimizer.zero_grad();
-    peft.model->loss(peft.model->forward(batch.inputs), batch.labels).backward();
+    peft.model->loss(train::forward_fp32_logits(*peft.model, batch.inputs, autocast), batch.labels).backward();
     optimizer.step();
   }
 }
@@ -55,11 +57,12 @@ class EveryMethod : public ::testing::TestWithParam<MethodCase> {
   methods::TaskInfo task() const { return {TaskKind::SequenceClassification, {"neg", "neu", "pos"}, 16}; }
 };
 
-TEST_P(EveryMethod, TrainingChangesExactlyTheTrainableTensors) {
-  auto peft = make(tiny_model(1));
+// Trains a few steps, then checks that every trainable tensor moved and every frozen one is bit-identical.
+void expect_training_changes_exactly_the_trainable_tensors(methods::PeftModel peft,
+                                                           std::optional<torch::ScalarType> autocast) {
   const auto base_before = snapshot(*peft.model);
   const auto own_before = own_snapshot(peft);
-  train_steps(peft, 3);
+  train_steps(peft, 3, autocast);
 
   size_t frozen = 0;
   for (const auto& item : peft.model->named_parameters()) {
@@ -73,8 +76,16 @@ TEST_P(EveryMethod, TrainingChangesExactlyTheTrainableTensors) {
   }
   for (const auto& [name, t] : peft.method->own_tensors())
     EXPECT_FALSE(torch::equal(t, at(own_before, name))) << "method tensor " << name << " did not change";
-  if (GetParam().name == "full") EXPECT_EQ(frozen, 0u);
+  if (std::string(peft.method->method_name()) == "full") EXPECT_EQ(frozen, 0u);
   else EXPECT_GT(frozen, 0u);
+}
+
+TEST_P(EveryMethod, TrainingChangesExactlyTheTrainableTensors) {
+  expect_training_changes_exactly_the_trainable_tensors(make(tiny_model(1)), std::nullopt);
+}
+
+TEST_P(EveryMethod, Bf16MixedPrecisionTrainingChangesExactlyTheTrainableTensors) {
+  expect_training_changes_exactly_the_trainable_tensors(make(tiny_model(1)), torch::kBFloat16);
 }
 
 TEST_P(EveryMethod, GradientsReachOnlyTrainableTensors) {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <fstream>
 
+#include "train/precision.h"
+
 namespace peft::bench {
 
 int64_t peak_rss_bytes() {
@@ -14,6 +16,7 @@ int64_t peak_rss_bytes() {
 
 nlohmann::json bench_training_step(methods::PeftModel& peft, const StepBenchOptions& o, const torch::Device& device) {
   auto& model = *peft.model;
+  const auto autocast = train::autocast_dtype(o.precision);
   model.train();
   std::vector<torch::Tensor> params;
   for (auto& [_, t] : peft.trainable_tensors()) params.push_back(t);
@@ -26,7 +29,7 @@ nlohmann::json bench_training_step(methods::PeftModel& peft, const StepBenchOpti
                     ? torch::randn({o.batch}).to(device)
                     : torch::randint(model.num_labels(), {o.batch}, torch::kLong).to(device);
   auto step = [&] {
-    auto loss = model.loss(model.forward(inputs), labels);
+    auto loss = model.loss(train::forward_fp32_logits(model, inputs, autocast), labels);
     loss.backward();
     optimizer.step();
     optimizer.zero_grad();
@@ -42,6 +45,7 @@ nlohmann::json bench_training_step(methods::PeftModel& peft, const StepBenchOpti
           {"threads", torch::get_num_threads()},
           {"batch", o.batch},
           {"seq", o.seq},
+          {"precision", o.precision},
           {"steps", o.steps},
           {"ms_per_step", 1000.0 * seconds / double(o.steps)},
           {"tokens_per_second", double(o.batch * o.seq * o.steps) / seconds},

@@ -3,12 +3,15 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <string>
+
 #include "methods/peft_model.h"
 
 namespace peft::bench {
 
 struct StepBenchOptions {
   int64_t batch = 16, seq = 128, steps = 20, warmup = 3;
+  std::string precision = "f32";  // f32 or bf16 (train/precision.h)
 };
 
 nlohmann::json bench_training_step(methods::PeftModel& peft, const StepBenchOptions& options, const torch::Device& device);

@@ -50,6 +50,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--batch", args->options.batch)->capture_default_str();
   cmd->add_option("--seq", args->options.seq)->capture_default_str();
   cmd->add_option("--steps", args->options.steps)->capture_default_str();
+  add_precision_option(cmd, args->options.precision);
   args->device.add_to(cmd);
   cmd->callback([args] { run_bench(*args); });
 }

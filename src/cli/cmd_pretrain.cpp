@@ -117,6 +117,7 @@ void add_pretrain_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--stop-after", o.stop_after, "stop after this step; continue later with --resume");
   cmd->add_option("--seed", o.seed)->capture_default_str();
+  add_precision_option(cmd, o.precision);
   cmd->add_option("--dtype", o.dtype, "weights of the saved model")
       ->check(CLI::IsMember({"f32", "f16", "bf16"}))
       ->capture_default_str();

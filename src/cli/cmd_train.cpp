@@ -73,6 +73,7 @@ void run_train(TrainArgs& a) {
                             {"task", models::task_kind_name(task.kind)},
                             {"metric", a.options.metric.empty() ? train::default_metric(task) : a.options.metric},
                             {"random_init", a.random_init},
+                            {"precision", a.options.precision},
                             {"steps", result.steps},
                             {"train_seconds", result.seconds},
                             {"train_loss", result.final_loss},
@@ -123,6 +124,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--patience", o.patience, "evaluations without improvement before stopping (0: off)");
   cmd->add_option("--metric", o.metric, "dev metric to select on (default: accuracy / pearson / entity_f1)");
   cmd->add_option("--seed", o.seed)->capture_default_str();
+  add_precision_option(cmd, o.precision);
   cmd->add_flag("--random-init", args->random_init,
                 "initialise the model randomly instead of loading its weights (a no-pretraining baseline)");
   cmd->add_flag("--resume", o.resume, "continue from OUT/checkpoint");

@@ -111,6 +111,12 @@ LoadedModel load_model(const std::string& model_dir, const std::string& adapter_
   return loaded;
 }
 
+void add_precision_option(CLI::App* app, std::string& precision) {
+  app->add_option("--precision", precision, "f32, or bf16: mixed precision (autocast), faster where supported")
+      ->check(CLI::IsMember({"f32", "bf16"}))
+      ->capture_default_str();
+}
+
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
 
 }  // namespace peft::cli

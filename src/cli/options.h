@@ -41,6 +41,9 @@ struct LoadedModel {
 LoadedModel load_model(const std::string& model_dir, const std::string& adapter_dir, const torch::Device& device,
                        int64_t max_length);
 
+// --precision f32|bf16 (train/precision.h) into `precision`.
+void add_precision_option(CLI::App* app, std::string& precision);
+
 void print_json(const nlohmann::json& j);
 
 }  // namespace peft::cli

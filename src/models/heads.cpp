@@ -50,7 +50,8 @@ struct MaskedLMTransform {
                                  torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps)));
   }
   torch::Tensor logits(const torch::Tensor& hidden, BackboneImpl& backbone, const torch::Tensor& bias) {
-    auto x = norm(activation(act, dense(hidden)));
+    // Under autocast the dense output is bf16, and LayerNorm wants its input in its weights' type.
+    auto x = norm(activation(act, dense(hidden)).to(norm->weight.scalar_type()));
     return torch::nn::functional::linear(x, backbone.embeddings->word_embeddings->weight, bias);
   }
   torch::nn::Linear dense{nullptr};

@@ -7,11 +7,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/compat.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "methods/tensor_names.h"
 #include "models/checkpoint.h"
 #include "train/batch.h"
+#include "train/precision.h"
 #include "train/progress.h"
 #include "train/schedule.h"
 
@@ -45,13 +47,14 @@ class Sampler {
   std::vector<size_t> order_;
 };
 
-// Logits at the chosen positions only ([N, vocab]): the vocabulary projection is the largest layer, and
-// the ~85% of positions that are not scored need none.
+// fp32 logits at the chosen positions only ([N, vocab]): the vocabulary projection is the largest layer,
+// and the ~85% of positions that are not scored need none.
 torch::Tensor chosen_logits(models::TaskModel& model, const MaskedBatch& batch, const torch::Tensor& chosen,
-                            const torch::Device& device) {
+                            const torch::Device& device, std::optional<torch::ScalarType> autocast) {
+  const compat::Autocast mixed(device.type(), autocast);
   const auto ids = batch.input_ids.to(device);
   auto hidden = model->backbone->forward(models::ModelInputs{ids, {}, torch::ones_like(ids)});
-  return model->head->forward(hidden.index({chosen}), *model->backbone);
+  return model->head->forward(hidden.index({chosen}), *model->backbone).to(torch::kFloat);
 }
 
 std::unique_ptr<torch::optim::AdamW> make_optimizer(models::TaskModel& model, const PretrainOptions& o) {
@@ -115,6 +118,7 @@ void check_options(const models::TaskModel& model, const text::WordPieceTokenize
           "--eval-every, --checkpoint-every, --stop-after and --eval-sequences must not be negative");
   require(!o.out_dir.empty(), "pretraining needs an output directory");
   parse_dtype(o.dtype);
+  autocast_dtype(o.precision);
   const auto& c = model->config();
   require(corpus.train.size(1) <= c.max_position_embeddings,
           "sequences of " + std::to_string(corpus.train.size(1)) + " tokens exceed the model's " +
@@ -153,7 +157,7 @@ MlmScore score_mlm(models::TaskModel& model, const torch::Tensor& sequences, con
     MaskedBatch batch{torch::cat(ids), torch::cat(labels)};
     const auto chosen = (batch.labels != -100).to(device);
     const auto targets = batch.labels.to(device).index({chosen});
-    const auto logits = chosen_logits(model, batch, chosen, device).to(torch::kFloat);
+    const auto logits = chosen_logits(model, batch, chosen, device, std::nullopt);
     loss_sum += torch::nn::functional::cross_entropy(
                     logits, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                     .item<double>();
@@ -172,6 +176,7 @@ PretrainResult pretrain(models::TaskModel& model, const text::WordPieceTokenizer
   const auto log_path = (out / "log.jsonl").string(), state_path = (checkpoint_dir / "state.json").string();
   fs::create_directories(checkpoint_dir);
   const MlmMasker masker(tokenizer, o.mask_probability);
+  const auto autocast = autocast_dtype(o.precision);
   auto optimizer = make_optimizer(model, o);
   const auto parameters = model->parameters();
   const auto config = model->config().to_json();
@@ -210,7 +215,8 @@ PretrainResult pretrain(models::TaskModel& model, const text::WordPieceTokenizer
     torch::manual_seed(mix_seed(seed, counter + 1));  // dropout
     const auto batch = masker.mask(corpus.train.index_select(0, sampler.rows(step)), mix_seed(seed, counter));
     const auto chosen = (batch.labels != -100).to(device);
-    auto loss = model->loss(chosen_logits(model, batch, chosen, device), batch.labels.to(device).index({chosen}));
+    auto loss =
+        model->loss(chosen_logits(model, batch, chosen, device, autocast), batch.labels.to(device).index({chosen}));
     const double value = loss.item<double>();
     require(std::isfinite(value), "loss became " + std::to_string(value) + " at step " + std::to_string(step + 1) +
                                       " (try a lower --lr)");

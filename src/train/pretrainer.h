@@ -24,7 +24,8 @@ struct PretrainOptions {
   int64_t checkpoint_every = 1000;  // steps between checkpoints; the last step always
   int64_t stop_after = 0;           // > 0: stop after this step, leaving a checkpoint to --resume from
   uint64_t seed = 42;
-  std::string dtype = "f32";  // weights of the saved model: f32, f16 or bf16
+  std::string dtype = "f32";      // weights of the saved model: f32, f16 or bf16
+  std::string precision = "f32";  // training maths: f32 or bf16 (train/precision.h)
   bool resume = false;        // continue from out_dir/checkpoint when there is one
   bool quiet = false;
   std::string out_dir;  // the model (config.json, model.safetensors, vocab), log.jsonl, checkpoint/

@@ -10,6 +10,7 @@
 #include "methods/tensor_names.h"
 #include "train/batch.h"
 #include "train/evaluate.h"
+#include "train/precision.h"
 #include "train/progress.h"
 #include "train/schedule.h"
 
@@ -95,6 +96,7 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
   const int64_t warmup = static_cast<int64_t>(o.warmup_ratio * double(total));
   const int64_t eval_every = o.eval_every > 0 ? o.eval_every : steps_per_epoch;
   const auto decay = parse_decay(o.schedule);
+  const auto autocast = autocast_dtype(o.precision);
 
   State state;
   const auto state_path = (fs::path(checkpoint_dir) / "trainer_state.json").string();
@@ -161,7 +163,8 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
         const size_t start = static_cast<size_t>(mb * o.batch_size);
         const size_t count = std::min<size_t>(o.batch_size, order.size() - start);
         auto batch = collate(train_data.features, order.data() + start, count, task.kind, pad_id);
-        auto loss = peft.model->loss(peft.model->forward(batch.inputs.to(device)), batch.labels.to(device));
+        auto loss = peft.model->loss(forward_fp32_logits(*peft.model, batch.inputs.to(device), autocast),
+                                     batch.labels.to(device));
         const double value = loss.item<double>();
         require(std::isfinite(value), "loss became " + std::to_string(value) + " at step " +
                                           std::to_string(state.step + 1) + " (try a lower --lr)");

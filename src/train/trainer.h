@@ -25,6 +25,7 @@ struct TrainOptions {
   int64_t eval_every = 0;  // optimizer steps between evaluations; 0 = once per epoch
   int64_t patience = 0;    // evaluations without improvement before stopping; 0 = never stop early
   std::string metric;      // empty = the task's default
+  std::string precision = "f32";  // f32 or bf16 (train/precision.h)
   uint64_t seed = 42;
   bool resume = false;
   bool quiet = false;
