@@ -136,6 +136,19 @@ TEST_F(CliTraining, RandomInitIsRecordedAsTheNoPretrainingBaseline) {
   EXPECT_FALSE(metrics()["random_init"].get<bool>());
 }
 
+TEST_F(CliTraining, Bf16MixedPrecisionTrainsAndIsRecorded) {
+  auto r = peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") + " --dev " +
+                               dir_->path("dev.tsv") + " --method lora --max-steps 2 --threads 1 --quiet" +
+                               " --precision bf16 --out " + dir_->path("bf16"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["precision"], "bf16");
+  EXPECT_EQ(metrics()["precision"], "f32");
+  EXPECT_NE(peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") +
+                                " --method lora --precision f16 --out " + dir_->path("f16"))
+                .err.find("--precision"),
+            std::string::npos);
+}
+
 TEST(CliPretrain, ContinuesPretrainingAnHfModel) {
   TempDir dir;
   std::string corpus;

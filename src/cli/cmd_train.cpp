@@ -10,6 +10,7 @@
 #include "methods/registry.h"
 #include "models/checkpoint.h"
 #include "train/evaluate.h"
+#include "train/precision.h"
 #include "train/trainer.h"
 
 namespace fs = std::filesystem;
@@ -87,7 +88,7 @@ void run_train(TrainArgs& a) {
     // Score the kept (best) adapter, not the last step's weights.
     peft.load_weights((fs::path(a.out) / "adapter_model.safetensors").string());
     metrics["test"] = train::score(train::predict(*peft.model, *test, task, a.options.batch_size * 2, device,
-                                                  tokenizer.pad_id()),
+                                                  tokenizer.pad_id(), train::autocast_dtype(a.options.precision)),
                                    *test, task);
   }
   io::write_file_atomic((fs::path(a.out) / "metrics.json").string(), metrics.dump(2) + "\n");

@@ -6,13 +6,15 @@
 #include "eval/metric_set.h"
 #include "eval/metrics.h"
 #include "train/batch.h"
+#include "train/precision.h"
 
 namespace peft::train {
 
 using models::TaskKind;
 
 Predictions predict(models::TaskModelImpl& model, const TaskData& data, const methods::TaskInfo& task,
-                    int64_t batch_size, const torch::Device& device, int64_t pad_id) {
+                    int64_t batch_size, const torch::Device& device, int64_t pad_id,
+                    std::optional<torch::ScalarType> autocast) {
   torch::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
@@ -31,7 +33,7 @@ Predictions predict(models::TaskModelImpl& model, const TaskData& data, const me
   for (size_t start = 0; start < n; start += batch_size) {
     const size_t count = std::min<size_t>(batch_size, n - start);
     auto batch = collate(data.features, order.data() + start, count, task.kind, pad_id);
-    auto logits = model.forward(batch.inputs.to(device)).to(torch::kCPU).to(torch::kFloat);
+    auto logits = forward_fp32_logits(model, batch.inputs.to(device), autocast).to(torch::kCPU);
     for (size_t b = 0; b < count; ++b) {
       const size_t i = order[start + b];
       const auto& f = data.features[i];

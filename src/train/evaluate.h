@@ -2,6 +2,7 @@
 // Pearson / Spearman for scores, entity-level F1 for tags.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,10 @@ struct Predictions {
   std::vector<std::vector<std::string>> tags;   // tagging: per word (first piece), "O" past truncation
 };
 
+// `autocast`: forward passes in mixed precision (train/precision.h), as training ran.
 Predictions predict(models::TaskModelImpl& model, const TaskData& data, const methods::TaskInfo& task,
-                    int64_t batch_size, const torch::Device& device, int64_t pad_id);
+                    int64_t batch_size, const torch::Device& device, int64_t pad_id,
+                    std::optional<torch::ScalarType> autocast = std::nullopt);
 // Empty when the data has no labels.
 std::map<std::string, double> score(const Predictions& predictions, const TaskData& data,
                                     const methods::TaskInfo& task);

@@ -115,7 +115,7 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
     nlohmann::json entry = {{"step", state.step}, {"epoch", state.epoch}};
     bool improved = true;
     if (dev) {
-      auto metrics = score(predict(*peft.model, *dev, task, o.batch_size * 2, device, pad_id), *dev, task);
+      auto metrics = score(predict(*peft.model, *dev, task, o.batch_size * 2, device, pad_id, autocast), *dev, task);
       require(metrics.count(metric), "metric '" + metric + "' is not computed for this task");
       entry["dev"] = metrics;
       improved = metrics[metric] > state.best;
