@@ -1,5 +1,6 @@
 // Mixed precision (--precision bf16): the autocast scope switches matrix products to bf16 and back,
-// logits come out in fp32 close to the fp32 ones for every head, and unknown precisions are errors.
+// logits come out in fp32 close to the fp32 ones for every head, "auto" follows the hardware, and unknown
+// precisions are errors.
 #include <gtest/gtest.h>
 
 #include "core/compat.h"
@@ -36,6 +37,13 @@ TEST(Autocast, Bf16LogitsAreFp32AndCloseForEveryHead) {
     // bf16 keeps 8 significant bits: logits of O(1) agree to a few hundredths.
     EXPECT_TRUE(AllClose(mixed, exact, 0.15)) << models::task_kind_name(kind);
   }
+}
+
+TEST(Autocast, AutoPicksBf16WhereTheHardwareHasIt) {
+  EXPECT_EQ(train::resolve_precision("auto", torch::kCPU), train::cpu_has_native_bf16() ? "bf16" : "f32");
+  EXPECT_EQ(train::resolve_precision("auto", torch::Device(torch::kCUDA)), "bf16");
+  EXPECT_EQ(train::resolve_precision("f32", torch::Device(torch::kCUDA)), "f32");
+  EXPECT_EQ(train::resolve_precision("bf16", torch::kCPU), "bf16");
 }
 
 TEST(Autocast, UnknownPrecisionIsAnError) {

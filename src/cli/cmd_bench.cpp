@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "methods/registry.h"
 #include "models/checkpoint.h"
+#include "train/precision.h"
 
 namespace peft::cli {
 namespace {
@@ -20,9 +21,10 @@ struct BenchArgs {
   DeviceOptions device;
 };
 
-void run_bench(const BenchArgs& a) {
+void run_bench(BenchArgs& a) {
   require(a.model.empty() != a.config.empty(), "give exactly one of --model DIR or --config FILE");
   const auto device = a.device.resolve();
+  a.options.precision = train::resolve_precision(a.options.precision, device);
   models::TaskModel model{nullptr};
   if (!a.model.empty()) {
     model = models::load_task_model(a.model, {models::TaskKind::SequenceClassification, a.labels, 0});

@@ -7,6 +7,7 @@
 #include "cli/options.h"
 #include "core/error.h"
 #include "models/checkpoint.h"
+#include "train/precision.h"
 #include "train/pretrainer.h"
 
 namespace peft::cli {
@@ -51,6 +52,7 @@ models::TaskModel initial_model(const PretrainArgs& a, const text::WordPieceToke
 
 void run_pretrain(PretrainArgs& a) {
   const auto device = a.device.resolve();
+  a.options.precision = train::resolve_precision(a.options.precision, device);
   require(!a.vocab.empty() || !a.init.empty(), "--vocab is needed unless --init gives a model");
   if (a.vocab.empty()) a.vocab = a.init;
   const auto tokenizer = text::WordPieceTokenizer::load(a.vocab);

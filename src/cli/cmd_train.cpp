@@ -31,6 +31,7 @@ struct TrainArgs {
 
 void run_train(TrainArgs& a) {
   const auto device = a.device.resolve();
+  a.options.precision = train::resolve_precision(a.options.precision, device);
   const auto limit = models::ModelConfig::load(a.model + "/config.json").max_tokens();
   auto tokenizer = text::WordPieceTokenizer::load(a.model);
   if (a.max_length > limit) {

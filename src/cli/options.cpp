@@ -112,8 +112,9 @@ LoadedModel load_model(const std::string& model_dir, const std::string& adapter_
 }
 
 void add_precision_option(CLI::App* app, std::string& precision) {
-  app->add_option("--precision", precision, "f32, or bf16: mixed precision (autocast), faster where supported")
-      ->check(CLI::IsMember({"f32", "bf16"}))
+  app->add_option("--precision", precision,
+                  "f32; bf16: mixed precision (autocast); auto: bf16 where the hardware has it (CUDA, AVX512-BF16)")
+      ->check(CLI::IsMember({"f32", "bf16", "auto"}))
       ->capture_default_str();
 }
 

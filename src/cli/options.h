@@ -41,7 +41,7 @@ struct LoadedModel {
 LoadedModel load_model(const std::string& model_dir, const std::string& adapter_dir, const torch::Device& device,
                        int64_t max_length);
 
-// --precision f32|bf16 (train/precision.h) into `precision`.
+// --precision f32|bf16|auto (train/precision.h) into `precision`; resolve "auto" with resolve_precision.
 void add_precision_option(CLI::App* app, std::string& precision);
 
 void print_json(const nlohmann::json& j);
