@@ -1,5 +1,5 @@
 // The `peft corpus` and `peft tasks build` commands: build the pretraining corpus and the five
-// downstream tasks from the installed WordNet and fortune packages, then print their sizes.
+// downstream tasks from the installed WordNet, fortune and GCIDE packages, then print their sizes.
 #include <cstdio>
 #include <memory>
 
@@ -27,11 +27,14 @@ void add_corpus_commands(CLI::App& app) {
 
   CLI::App* corpus_cmd = app.add_subcommand("corpus", "Build the plain-text pretraining corpus (one text per line)");
   add_source_options(*corpus_cmd, *sources);
+  corpus_cmd->add_option("--gcide", sources->gcide_path, "GCIDE dictionary, dictd text (apt package dict-gcide); '' leaves it out")
+      ->capture_default_str();
   corpus_cmd->add_option("--out", *corpus_out, "output text file")->required();
   corpus_cmd->callback([sources, corpus_out] {
     const corpus::CorpusStats s = corpus::build_corpus(*sources, *corpus_out);
-    std::printf("%s: %zu lines (%zu WordNet, %zu fortunes), %zu words, %zu bytes; %zu held-out texts left out\n",
-                corpus_out->c_str(), s.lines, s.wordnet_lines, s.fortune_lines, s.words, s.bytes, s.held_out);
+    std::printf("%s: %zu lines (%zu WordNet, %zu fortunes, %zu GCIDE), %zu words, %zu bytes; %zu held-out texts left out\n",
+                corpus_out->c_str(), s.lines, s.wordnet_lines, s.fortune_lines, s.gcide_lines, s.words, s.bytes,
+                s.held_out);
   });
 
   CLI::App* tasks_cmd = app.add_subcommand("tasks", "Downstream tasks");

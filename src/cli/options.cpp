@@ -1,5 +1,8 @@
 #include "cli/options.h"
 
+#include <sched.h>
+
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -21,6 +24,14 @@ void warn_if_reference_blas() {
     }
 }
 
+// The CPUs this process may run on. Debian's LibTorch starts with one intra-op thread on a 2-core machine,
+// which leaves half of it idle (pretraining there: 7.9k tokens/s on one thread, 13.8k on two).
+int usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(1, CPU_COUNT(&set)) : 1;
+}
+
 models::TaskKind kind_from_config(const models::ModelConfig& config) {
   std::string arch;
   if (config.original.contains("architectures") && config.original["architectures"].is_array() &&
@@ -39,11 +50,11 @@ models::TaskKind kind_from_config(const models::ModelConfig& config) {
 void DeviceOptions::add_to(CLI::App* app) {
   app->add_option("--device", device, "cpu, cuda or auto (cuda when present)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  app->add_option("--threads", threads, "CPU threads for tensor maths (0: LibTorch's default)");
+  app->add_option("--threads", threads, "CPU threads for tensor maths (0: every CPU this process may use)");
 }
 
 torch::Device DeviceOptions::resolve() const {
-  if (threads > 0) torch::set_num_threads(threads);
+  torch::set_num_threads(threads > 0 ? threads : usable_cpus());
   if (device == "cuda" || (device == "auto" && torch::cuda::is_available())) {
     require(torch::cuda::is_available(), "--device cuda: no CUDA device is available to this LibTorch");
     return torch::Device(torch::kCUDA);

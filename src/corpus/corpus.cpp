@@ -1,10 +1,11 @@
 // Builds the plain-text pretraining corpus. Deterministic: WordNet in file order (noun, verb, adj,
-// adv), then fortune files in name order; a text already written is not written again.
+// adv), then fortune files in name order, then GCIDE in file order; a text already written is not written again.
 #include "corpus/corpus.h"
 
 #include <unordered_set>
 
 #include "corpus/fortunes.h"
+#include "corpus/gcide.h"
 #include "corpus/held_out.h"
 #include "corpus/text.h"
 #include "corpus/wordnet.h"
@@ -55,8 +56,10 @@ CorpusStats build_corpus(const Sources& sources, const std::string& out_path) {
   for (const std::string& category : categories)
     if (category != kNotProse)
       for (const std::string& text : read_fortunes(sources.fortunes_dir, category)) emit(text, stats.fortune_lines);
+  if (!sources.gcide_path.empty())
+    for (const std::string& text : read_gcide(sources.gcide_path)) emit(text, stats.gcide_lines);
   io::write_file_atomic(out_path, out);
-  stats.lines = stats.wordnet_lines + stats.fortune_lines;
+  stats.lines = stats.wordnet_lines + stats.fortune_lines + stats.gcide_lines;
   stats.bytes = out.size();
   return stats;
 }

@@ -70,6 +70,17 @@ std::string synset_tree(int base, int n, char pos, const std::string& prefix, Ex
   return text;
 }
 
+// dictd GCIDE text: a header, then entries as dict-gcide lays them out (see tests/corpus/test-gcide.cpp).
+inline const char* const kGcideSample =
+    "00-database-short\n   The Collaborative International Dictionary of English v.0.48\n\n"
+    "Abdicator \\Ab\"di*ca`tor\\, n. [L.\n   abdicator.]\n   One who abdicates a high office.\n   [1913 Webster]\n\n"
+    "Dichotomy \\Di*chot\"o*my\\, n.\n   1. (Astron.) That phase of the moon in which it appears bisected. [R.]\n"
+    "      --Whewell.\n      [1913 Webster]\n\n"
+    "            A general breach or dichotomy with their church.\n                                                  --Sir T.\n"
+    "                                                  Browne.\n      [1913 Webster]\n\n"
+    "1st-class \\1st-class\\ n.\n   1. a class of mail sealed against inspection\n\n"
+    "   Syn: first-class, first-class mail\n        [WordNet 1.5]\n";
+
 inline Fixture write_fixture(const std::string& root) {
   namespace fs = std::filesystem;
   Fixture fx;
@@ -124,6 +135,9 @@ inline Fixture write_fixture(const std::string& root) {
   }
   write_text(fd + "misc", "An _\bu_\bn_\bd_\be_\br_\bl_\bi_\bn_\be_\bd word.\n%\n\n%\nLast one\nwithout a newline");
   write_text(fd + "ascii-art", "  /\\_/\\\n ( o.o )\n%\n");
+
+  fx.sources.gcide_path = root + "/gcide.dict";  // plain dictd text: the reader takes it as it takes .dz
+  write_text(fx.sources.gcide_path, kGcideSample);
   return fx;
 }
 

@@ -42,6 +42,7 @@ TEST_F(Corpus, TwoBuildsGiveIdenticalBytesAndHonestStats) {
   EXPECT_EQ(stats_.words, word_count(text));
   EXPECT_GT(stats_.wordnet_lines, 0u);
   EXPECT_GT(stats_.fortune_lines, 0u);
+  EXPECT_EQ(stats_.gcide_lines, 3u);
   EXPECT_GT(stats_.held_out, 0u);
 }
 
@@ -75,6 +76,14 @@ TEST_F(Corpus, HoldsNoDevOrTestSentenceOfAnyTask) {
     }
   }
   EXPECT_GT(checked, 0u);
+}
+
+TEST_F(Corpus, HoldsGcideProseUnlessLeftOut) {
+  EXPECT_TRUE(lines_.count("One who abdicates a high office."));
+  fx_.sources.gcide_path.clear();
+  const CorpusStats without = build_corpus(fx_.sources, path("without.txt"));
+  EXPECT_EQ(without.gcide_lines, 0u);
+  EXPECT_EQ(without.lines, stats_.lines - stats_.gcide_lines);
 }
 
 TEST_F(Corpus, KeepsOtherFortunesButNotPictures) {
