@@ -140,6 +140,47 @@ TEST(LoraOptions, AllLinearTargetsEveryLinearSite) {
   EXPECT_EQ(targeted_sites({{"target_modules", "all-linear"}}).size(), all);
 }
 
+// ---- LoRA on embedding tables (HF PEFT's lora.Embedding) ------------------------------------------------
+
+TEST(LoraEmbedding, LooksUpRowsOfAThenMapsThemWithBAndMergesExactly) {
+  auto peft = attach(tiny_model(2), "lora", {{"r", 4}, {"lora_alpha", 8}, {"target_modules", {"word_embeddings"}}});
+  auto own = peft.method->own_tensors();
+  ASSERT_EQ(own.size(), 2u);
+  const std::string path = "bert.embeddings.word_embeddings";
+  EXPECT_EQ(own[0].first, path + ".lora_embedding_A");  // HF PEFT's keys, no ".weight"
+  EXPECT_EQ(own[1].first, path + ".lora_embedding_B");
+  EXPECT_EQ(own[0].second.sizes(), (std::vector<int64_t>{4, tiny_config().vocab_size}));
+  EXPECT_EQ(own[1].second.sizes(), (std::vector<int64_t>{tiny_config().hidden_size, 4}));
+  EXPECT_EQ(own[0].second.abs().sum().item<double>(), 0.0) << "A starts at zero, so training starts at the base";
+
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(4);
+  for (auto& [name, t] : own) t.copy_(torch::randn_like(t));
+  auto table = peft.model->embedding_sites().front().embedding;
+  const auto ids = torch::tensor({{3, 1, 49}, {0, 3, 7}}, torch::kLong);
+  const auto a = own[0].second, b = own[1].second;
+  const auto expected = torch::embedding(table->weight, ids) + torch::matmul(a.t().index({ids}), b.t()) * 2.0;
+  EXPECT_TRUE(AllClose(table->forward(ids), expected, 1e-5));
+
+  peft.model->eval();
+  const auto batch = random_batch(6);
+  const auto unmerged = peft.model->forward(batch.inputs);
+  const auto weight = table->weight.clone();
+  peft.model->merge_sites();
+  EXPECT_TRUE(AllClose(table->weight - weight, torch::matmul(b, a).t() * 2.0, 1e-5));
+  EXPECT_TRUE(AllClose(table->forward(ids), expected, 1e-5)) << "a merged delta must not run again";
+  EXPECT_TRUE(AllClose(peft.model->forward(batch.inputs), unmerged, 1e-5));
+  peft.model->unmerge_sites();
+  EXPECT_TRUE(AllClose(table->weight, weight, 1e-6));
+}
+
+TEST(LoraEmbedding, AllLinearLeavesEmbeddingsAloneAsInHf) {
+  auto peft = attach(tiny_model(1), "lora", {{"target_modules", "all-linear"}});
+  for (auto& site : peft.model->embedding_sites()) EXPECT_EQ(site.embedding->num_deltas(), 0u) << site.path;
+  auto message = error_of([] { attach(tiny_model(1), "lora", {{"target_modules", {"word_embedding"}}}); });
+  EXPECT_TRUE(has(message, "'word_embedding' matched no module")) << message;
+}
+
 TEST(LoraOptions, TargetMatchingNothingIsAnErrorNamingIt) {
   auto message = error_of([] { targeted_sites({{"target_modules", {"query", "qeury"}}}); });
   EXPECT_TRUE(has(message, "qeury")) << message;

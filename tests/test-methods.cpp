@@ -13,7 +13,8 @@ namespace {
 using models::TaskKind;
 
 struct MethodCase {
-  std::string name;
+  std::string name;  // the method, then "_" and what this case varies
+  std::string method() const { return name.substr(0, name.find('_')); }
   nlohmann::json config;
   bool exact_at_init;  // the attached method changes nothing before training (else: only nearly)
 };
@@ -24,6 +25,7 @@ const std::vector<MethodCase> kMethods = {
     {"full", nlohmann::json::object(), true},
     {"bitfit", nlohmann::json::object(), true},
     {"lora", {{"r", 4}, {"lora_alpha", 8}}, true},
+    {"lora_embeddings", {{"r", 4}, {"target_modules", {"value", "word_embeddings", "token_type_embeddings"}}}, true},
     {"houlsby", {{"bottleneck", 4}}, false},
     {"pfeiffer", {{"bottleneck", 4}}, false},
 };
@@ -52,7 +54,7 @@ models::TensorMap own_snapshot(const methods::PeftModel& peft) {
 class EveryMethod : public ::testing::TestWithParam<MethodCase> {
  protected:
   methods::PeftModel make(models::TaskModel base) const {
-    return attach(std::move(base), GetParam().name, GetParam().config);
+    return attach(std::move(base), GetParam().method(), GetParam().config);
   }
   methods::TaskInfo task() const { return {TaskKind::SequenceClassification, {"neg", "neu", "pos"}, 16}; }
 };
@@ -130,7 +132,7 @@ TEST_P(EveryMethod, SavedAdapterReloadsOntoAFreshCopyOfTheBase) {
   models::init_parameters(*fresh, 0.5, [&](const std::string& n) { return fresh->is_head_parameter(n); });
   auto loaded = methods::PeftModel::load_adapter(fresh, dir.path("adapter"));
   loaded.model->eval();
-  EXPECT_STREQ(loaded.method->method_name(), GetParam().name.c_str());
+  EXPECT_STREQ(loaded.method->method_name(), GetParam().method().c_str());
   EXPECT_EQ(trainable_names(loaded), trainable_names(peft));
   EXPECT_TRUE(torch::equal(loaded.model->forward(batch.inputs), logits));
 
@@ -222,6 +224,9 @@ TEST(ParameterCounts, LoraAddsRTimesInPlusOutPerTargetedLinear) {
   c = counts("lora", {{"r", 2}, {"target_modules", "all-linear"}});
   const int64_t per_layer = 4 * 2 * (dims.d + dims.d) + 2 * (dims.d + dims.i) + 2 * (dims.i + dims.d);
   EXPECT_EQ(c.added, dims.layers * per_layer + 2 * (dims.d + dims.d) /*pooler*/);
+  // An embedding table is a linear map of one-hot ids: r (num_embeddings + dim); all-linear leaves it out.
+  c = counts("lora", {{"r", r}, {"target_modules", {"word_embeddings", "position_embeddings"}}});
+  EXPECT_EQ(c.added, r * (dims.vocab + dims.d) + r * (dims.positions + dims.d));
 }
 
 int64_t adapter_size(int64_t d, int64_t m) { return 2 * m * d + d + m; }  // down (d->m) and up (m->d)

@@ -41,6 +41,24 @@ void LoraDeltaImpl::merge(torch::Tensor& weight, torch::Tensor&) { weight.add_(t
 
 void LoraDeltaImpl::unmerge(torch::Tensor& weight, torch::Tensor&) { weight.sub_(torch::matmul(lora_B, lora_A) * scaling_); }
 
+LoraEmbeddingDeltaImpl::LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t dim, const LoraConfig& c)
+    : scaling_(c.scaling()) {
+  lora_A = register_parameter("lora_embedding_A", torch::zeros({c.r, num_embeddings}));
+  lora_B = register_parameter("lora_embedding_B", torch::randn({dim, c.r}));
+}
+
+torch::Tensor LoraEmbeddingDeltaImpl::apply(const torch::Tensor& ids, const torch::Tensor& output, bool) {
+  return output + torch::matmul(torch::embedding(lora_A.t(), ids), lora_B.t()) * scaling_;
+}
+
+void LoraEmbeddingDeltaImpl::merge(torch::Tensor& weight, torch::Tensor&) {
+  weight.add_(torch::matmul(lora_B, lora_A).t() * scaling_);
+}
+
+void LoraEmbeddingDeltaImpl::unmerge(torch::Tensor& weight, torch::Tensor&) {
+  weight.sub_(torch::matmul(lora_B, lora_A).t() * scaling_);
+}
+
 Lora::Lora(const nlohmann::json& json) {
   MethodConfig c(json, "lora");
   config_ = LoraConfig::read(c);
@@ -56,6 +74,15 @@ void Lora::attach(models::TaskModelImpl& model) {
     register_module("site" + std::to_string(deltas_.size()), delta);
     site.linear->attach(delta);
     deltas_.emplace_back(site.path, delta);
+  }
+  for (auto& site : model.embedding_sites()) {
+    paths.push_back(site.path);
+    if (!config_.target_modules.matches(site.path, /*is_linear=*/false)) continue;
+    auto delta = std::make_shared<LoraEmbeddingDeltaImpl>(site.embedding->num_embeddings,
+                                                          site.embedding->embedding_dim, config_);
+    register_module("embedding" + std::to_string(embedding_deltas_.size()), delta);
+    site.embedding->attach(delta);
+    embedding_deltas_.emplace_back(site.path, delta);
   }
   config_.target_modules.require_all_used(paths);
   // modules_to_save is not checked: HF PEFT lists every family's head name there ("classifier", "score").
@@ -74,6 +101,10 @@ NamedTensors Lora::own_tensors() const {
   for (const auto& [path, delta] : deltas_) {
     out.emplace_back(path + ".lora_A.weight", delta->lora_A);
     out.emplace_back(path + ".lora_B.weight", delta->lora_B);
+  }
+  for (const auto& [path, delta] : embedding_deltas_) {  // HF PEFT's keys: parameters, not modules
+    out.emplace_back(path + ".lora_embedding_A", delta->lora_A);
+    out.emplace_back(path + ".lora_embedding_B", delta->lora_B);
   }
   return out;
 }

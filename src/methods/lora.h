@@ -1,10 +1,11 @@
-// LoRA (Hu et al., 2021): a trainable low-rank update B·A added to frozen linear layers, scaled by
-// lora_alpha / r (or / sqrt(r) with rsLoRA); merges into the weight for zero-overhead inference.
+// LoRA (Hu et al., 2021): a trainable low-rank update B·A added to frozen linear layers and embedding
+// tables, scaled by lora_alpha / r (or / sqrt(r) with rsLoRA); merges into the weight for zero-overhead
+// inference.
 #pragma once
 #include "methods/method.h"
 #include "methods/method_config.h"
 #include "methods/module_selector.h"
-#include "nn/site_linear.h"
+#include "nn/site.h"
 
 namespace peft::methods {
 
@@ -33,6 +34,21 @@ class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
   double scaling_, dropout_;
 };
 
+// LoRA on an embedding table, as HF PEFT's lora.Embedding: the ids pick rows of A^T ([r] each), B maps
+// them to the embedding width; A starts at zero and B at N(0, 1), and there is no dropout.
+class LoraEmbeddingDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
+ public:
+  LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t embedding_dim, const LoraConfig& config);
+  torch::Tensor apply(const torch::Tensor& ids, const torch::Tensor& output, bool training) override;
+  bool mergeable() const override { return true; }
+  void merge(torch::Tensor& weight, torch::Tensor& bias) override;
+  void unmerge(torch::Tensor& weight, torch::Tensor& bias) override;
+  torch::Tensor lora_A, lora_B;  // [r, num_embeddings], [dim, r]: HF's lora_embedding_A, lora_embedding_B
+
+ private:
+  double scaling_;
+};
+
 class Lora : public Method {
  public:
   explicit Lora(const nlohmann::json& config);
@@ -47,6 +63,7 @@ class Lora : public Method {
  private:
   LoraConfig config_;
   std::vector<std::pair<std::string, std::shared_ptr<LoraDeltaImpl>>> deltas_;  // by site path
+  std::vector<std::pair<std::string, std::shared_ptr<LoraEmbeddingDeltaImpl>>> embedding_deltas_;
 };
 
 }  // namespace peft::methods

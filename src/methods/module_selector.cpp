@@ -36,8 +36,8 @@ bool ModuleSelector::entry_matches(const std::string& entry, const std::string& 
           path[path.size() - entry.size() - 1] == '.');
 }
 
-bool ModuleSelector::matches(const std::string& path) const {
-  if (all_) return true;
+bool ModuleSelector::matches(const std::string& path, bool is_linear) const {
+  if (all_) return is_linear;
   if (regex_) return std::regex_match(path, *regex_);
   for (const auto& n : names_)
     if (entry_matches(n, path)) return true;

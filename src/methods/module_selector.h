@@ -1,6 +1,6 @@
 // HF PEFT's rules for naming modules in a config (target_modules, modules_to_save): a list entry matches a
 // module path equal to it or ending in "." + it; a plain string is a regex the whole path must match;
-// "all-linear" is every linear site. Entries that match nothing are reported, never silently ignored.
+// "all-linear" is every linear site (not embeddings, as in HF PEFT). Entries that match nothing are reported, never silently ignored.
 #pragma once
 #include <regex>
 #include <string>
@@ -16,7 +16,7 @@ class ModuleSelector {
   // value: JSON list of names, a regex string, "all-linear", or null (then `fallback`, a list).
   static ModuleSelector from_json(const nlohmann::json* value, std::vector<std::string> fallback,
                                   const std::string& context);
-  bool matches(const std::string& module_path) const;
+  bool matches(const std::string& module_path, bool is_linear = true) const;
   // Throws naming the first entry that matched none of `paths` (a typo would otherwise train nothing).
   void require_all_used(const std::vector<std::string>& paths) const;
   bool empty() const { return names_.empty() && !regex_ && !all_; }

@@ -13,11 +13,11 @@ ModelInputs ModelInputs::to(const torch::Device& device) const {
 }
 
 EmbeddingsImpl::EmbeddingsImpl(const ModelConfig& c) : config_(c) {
-  word_embeddings = register_module("word_embeddings", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+  word_embeddings = register_module("word_embeddings", nn::SiteEmbedding(c.vocab_size, c.hidden_size));
   position_embeddings =
-      register_module("position_embeddings", torch::nn::Embedding(c.max_position_embeddings, c.hidden_size));
+      register_module("position_embeddings", nn::SiteEmbedding(c.max_position_embeddings, c.hidden_size));
   token_type_embeddings =
-      register_module("token_type_embeddings", torch::nn::Embedding(std::max<int64_t>(c.type_vocab_size, 1), c.hidden_size));
+      register_module("token_type_embeddings", nn::SiteEmbedding(std::max<int64_t>(c.type_vocab_size, 1), c.hidden_size));
   LayerNorm = register_module("LayerNorm",
                               torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps)));
 }
@@ -84,6 +84,13 @@ std::vector<LinearSiteRef> BackboneImpl::linear_sites(const std::string& prefix)
   }
   if (pooler) sites.push_back({prefix + ".pooler.dense", pooler->dense});
   return sites;
+}
+
+std::vector<EmbeddingSiteRef> BackboneImpl::embedding_sites(const std::string& prefix) {
+  const auto p = prefix + ".embeddings.";
+  return {{p + "word_embeddings", embeddings->word_embeddings},
+          {p + "position_embeddings", embeddings->position_embeddings},
+          {p + "token_type_embeddings", embeddings->token_type_embeddings}};
 }
 
 std::vector<BranchSiteRef> BackboneImpl::branch_sites(const std::string& prefix) {

@@ -8,6 +8,7 @@
 
 #include "models/encoder_layer.h"
 #include "models/model_config.h"
+#include "nn/site_embedding.h"
 
 namespace peft::models {
 
@@ -22,7 +23,7 @@ class EmbeddingsImpl : public torch::nn::Module {
  public:
   explicit EmbeddingsImpl(const ModelConfig& c);
   torch::Tensor forward(const ModelInputs& inputs);
-  torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
+  nn::SiteEmbedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
 
  private:
@@ -55,6 +56,10 @@ struct LinearSiteRef {
   std::string path;  // HF module path under the task model, e.g. bert.encoder.layer.0.attention.self.query
   nn::SiteLinear linear;
 };
+struct EmbeddingSiteRef {
+  std::string path;  // e.g. bert.embeddings.word_embeddings
+  nn::SiteEmbedding embedding;
+};
 struct BranchSiteRef {
   std::string path;  // e.g. bert.encoder.layer.0.attention.output
   int64_t layer;
@@ -69,6 +74,7 @@ class BackboneImpl : public torch::nn::Module {
   torch::Tensor embed(const ModelInputs& inputs) { return embeddings(inputs); }
   std::vector<LinearSiteRef> linear_sites(const std::string& prefix);
   std::vector<BranchSiteRef> branch_sites(const std::string& prefix);
+  std::vector<EmbeddingSiteRef> embedding_sites(const std::string& prefix);
 
   const ModelConfig& config() const { return config_; }
   Embeddings embeddings{nullptr};

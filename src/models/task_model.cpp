@@ -33,10 +33,12 @@ bool TaskModelImpl::is_head_parameter(const std::string& name) const {
 
 void TaskModelImpl::merge_sites() {
   for (auto& site : linear_sites()) site.linear->merge();
+  for (auto& site : embedding_sites()) site.embedding->merge();
 }
 
 void TaskModelImpl::unmerge_sites() {
   for (auto& site : linear_sites()) site.linear->unmerge();
+  for (auto& site : embedding_sites()) site.embedding->unmerge();
 }
 
 void init_parameters(torch::nn::Module& module, double range, const std::function<bool(const std::string&)>& select) {

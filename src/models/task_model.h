@@ -28,6 +28,7 @@ class TaskModelImpl : public torch::nn::Module {
   void mark_fresh(const std::vector<std::string>& names) { fresh_.insert(names.begin(), names.end()); }
   std::vector<LinearSiteRef> linear_sites() { return backbone->linear_sites(config_.prefix()); }
   std::vector<BranchSiteRef> branch_sites() { return backbone->branch_sites(config_.prefix()); }
+  std::vector<EmbeddingSiteRef> embedding_sites() { return backbone->embedding_sites(config_.prefix()); }
   void merge_sites();    // fold every mergeable delta into the frozen weights
   void unmerge_sites();
 
