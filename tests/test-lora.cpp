@@ -230,6 +230,40 @@ TEST(LoraOptions, ScalingIsAlphaOverROrOverSqrtRWithRsLora) {
   }
 }
 
+TEST(LoraOptions, RankAndAlphaPatternsSetRankAndScalingPerModule) {
+  auto peft = attach(tiny_model(2), "lora",
+                     {{"r", 4}, {"lora_alpha", 8},
+                      {"rank_pattern", {{"value", 2}, {"layer\\.1\\.attention\\.self\\.query", 6}}},
+                      {"alpha_pattern", {{"value", 1}}}});
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(5);
+  std::map<std::string, torch::Tensor> own;
+  for (auto& [name, t] : peft.method->own_tensors()) own[name] = t.copy_(torch::randn_like(t));
+  const std::map<std::string, std::pair<int64_t, double>> expected = {  // path -> r, lora_alpha / r
+      {"bert.encoder.layer.0.attention.self.query", {4, 2.0}},
+      {"bert.encoder.layer.0.attention.self.value", {2, 0.5}},
+      {"bert.encoder.layer.1.attention.self.query", {6, 8.0 / 6}},
+      {"bert.encoder.layer.1.attention.self.value", {2, 0.5}}};
+  size_t checked = 0;
+  for (auto& site : peft.model->linear_sites()) {
+    auto it = expected.find(site.path);
+    if (it == expected.end()) continue;
+    const auto a = own.at(site.path + ".lora_A.weight"), b = own.at(site.path + ".lora_B.weight");
+    EXPECT_EQ(a.size(0), it->second.first) << site.path;
+    const auto x = torch::randn({3, site.linear->in_features});
+    const auto delta = site.linear->forward(x) - torch::nn::functional::linear(x, site.linear->weight, site.linear->bias);
+    EXPECT_TRUE(AllClose(delta, torch::matmul(torch::matmul(x, a.t()), b.t()) * it->second.second, 1e-4)) << site.path;
+    ++checked;
+  }
+  EXPECT_EQ(checked, expected.size());
+  EXPECT_EQ(peft.method->config_json().at("rank_pattern").at("value"), 2);
+
+  auto message = error_of([] { methods::create_method("lora", {{"rank_pattern", {{"query", 2.5}}}}); });
+  EXPECT_TRUE(has(message, "whole number")) << message;
+  message = error_of([] { methods::create_method("lora", {{"alpha_pattern", {{"(query", 2}}}}); });
+  EXPECT_TRUE(has(message, "not a valid regex")) << message;
+}
+
 TEST(LoraOptions, BiasModesChooseWhichBiasesTrain) {
   auto trains = [](const std::string& bias) {
     auto peft = attach(tiny_model(1), "lora", {{"bias", bias}});

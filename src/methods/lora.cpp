@@ -6,10 +6,51 @@
 
 namespace peft::methods {
 
+ModulePattern ModulePattern::read(const nlohmann::json* value, const std::string& context) {
+  ModulePattern p;
+  if (!value) return p;
+  require(value->is_object(), context + ": expected an object of module name -> number, got " + value->dump());
+  for (const auto& [key, v] : value->items()) {
+    require(v.is_number() && v.get<double>() > 0, context + ": '" + key + "' needs a positive number, got " + v.dump());
+    try {
+      p.entries.push_back({key, std::regex("(.*\\.)?(" + key + ")", std::regex::ECMAScript), v.get<double>()});
+    } catch (const std::regex_error& e) {
+      throw Error(context + ": '" + key + "' is not a valid regex: " + e.what());
+    }
+  }
+  return p;
+}
+
+double ModulePattern::value_for(const std::string& module_path, double fallback) const {
+  for (const auto& e : entries)
+    if (std::regex_match(module_path, e.regex)) return e.value;
+  return fallback;
+}
+
+nlohmann::json ModulePattern::to_json() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& e : entries)  // whole numbers as integers: HF builds its layers from these ranks
+    out[e.key] = e.value == std::floor(e.value) ? nlohmann::json(static_cast<int64_t>(e.value)) : nlohmann::json(e.value);
+  return out;
+}
+
+int64_t LoraConfig::rank_for(const std::string& path) const {
+  return static_cast<int64_t>(rank_pattern.value_for(path, double(r)));
+}
+
+double LoraConfig::scaling_for(const std::string& path) const {
+  const double rank = double(rank_for(path)), alpha = alpha_pattern.value_for(path, lora_alpha);
+  return use_rslora ? alpha / std::sqrt(rank) : alpha / rank;
+}
+
 LoraConfig LoraConfig::read(MethodConfig& c) {
   LoraConfig l;
   l.r = c.get<int64_t>("r", l.r);
   l.lora_alpha = c.get<double>("lora_alpha", l.lora_alpha);
+  l.rank_pattern = ModulePattern::read(c.raw("rank_pattern"), "lora: rank_pattern");
+  l.alpha_pattern = ModulePattern::read(c.raw("alpha_pattern"), "lora: alpha_pattern");
+  for (const auto& e : l.rank_pattern.entries)
+    require(e.value == std::floor(e.value), "lora: rank_pattern '" + e.key + "' must be a whole number");
   l.lora_dropout = c.get<double>("lora_dropout", l.lora_dropout);
   l.use_rslora = c.get<bool>("use_rslora", l.use_rslora);
   l.bias = c.get<std::string>("bias", l.bias);
@@ -23,10 +64,10 @@ LoraConfig LoraConfig::read(MethodConfig& c) {
   return l;
 }
 
-LoraDeltaImpl::LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& c)
-    : scaling_(c.scaling()), dropout_(c.lora_dropout) {
-  lora_A = register_parameter("lora_A", torch::empty({c.r, in}));
-  lora_B = register_parameter("lora_B", torch::zeros({out, c.r}));
+LoraDeltaImpl::LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& c, const std::string& path)
+    : scaling_(c.scaling_for(path)), dropout_(c.lora_dropout) {
+  lora_A = register_parameter("lora_A", torch::empty({c.rank_for(path), in}));
+  lora_B = register_parameter("lora_B", torch::zeros({out, c.rank_for(path)}));
   // As HF PEFT: A like nn.Linear's default init, B zero, so training starts at the base model.
   torch::NoGradGuard no_grad;
   torch::nn::init::kaiming_uniform_(lora_A, std::sqrt(5.0));
@@ -41,10 +82,11 @@ void LoraDeltaImpl::merge(torch::Tensor& weight, torch::Tensor&) { weight.add_(t
 
 void LoraDeltaImpl::unmerge(torch::Tensor& weight, torch::Tensor&) { weight.sub_(torch::matmul(lora_B, lora_A) * scaling_); }
 
-LoraEmbeddingDeltaImpl::LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t dim, const LoraConfig& c)
-    : scaling_(c.scaling()) {
-  lora_A = register_parameter("lora_embedding_A", torch::zeros({c.r, num_embeddings}));
-  lora_B = register_parameter("lora_embedding_B", torch::randn({dim, c.r}));
+LoraEmbeddingDeltaImpl::LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t dim, const LoraConfig& c,
+                                               const std::string& path)
+    : scaling_(c.scaling_for(path)) {
+  lora_A = register_parameter("lora_embedding_A", torch::zeros({c.rank_for(path), num_embeddings}));
+  lora_B = register_parameter("lora_embedding_B", torch::randn({dim, c.rank_for(path)}));
 }
 
 torch::Tensor LoraEmbeddingDeltaImpl::apply(const torch::Tensor& ids, const torch::Tensor& output, bool) {
@@ -70,7 +112,7 @@ void Lora::attach(models::TaskModelImpl& model) {
   for (auto& site : model.linear_sites()) {
     paths.push_back(site.path);
     if (!config_.target_modules.matches(site.path)) continue;
-    auto delta = std::make_shared<LoraDeltaImpl>(site.linear->in_features, site.linear->out_features, config_);
+    auto delta = std::make_shared<LoraDeltaImpl>(site.linear->in_features, site.linear->out_features, config_, site.path);
     register_module("site" + std::to_string(deltas_.size()), delta);
     site.linear->attach(delta);
     deltas_.emplace_back(site.path, delta);
@@ -79,7 +121,7 @@ void Lora::attach(models::TaskModelImpl& model) {
     paths.push_back(site.path);
     if (!config_.target_modules.matches(site.path, /*is_linear=*/false)) continue;
     auto delta = std::make_shared<LoraEmbeddingDeltaImpl>(site.embedding->num_embeddings,
-                                                          site.embedding->embedding_dim, config_);
+                                                          site.embedding->embedding_dim, config_, site.path);
     register_module("embedding" + std::to_string(embedding_deltas_.size()), delta);
     site.embedding->attach(delta);
     embedding_deltas_.emplace_back(site.path, delta);
@@ -112,6 +154,8 @@ NamedTensors Lora::own_tensors() const {
 nlohmann::json Lora::config_json() const {
   return {{"r", config_.r},
           {"lora_alpha", config_.lora_alpha},
+          {"rank_pattern", config_.rank_pattern.to_json()},
+          {"alpha_pattern", config_.alpha_pattern.to_json()},
           {"lora_dropout", config_.lora_dropout},
           {"use_rslora", config_.use_rslora},
           {"bias", config_.bias},

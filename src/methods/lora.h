@@ -2,6 +2,8 @@
 // tables, scaled by lora_alpha / r (or / sqrt(r) with rsLoRA); merges into the weight for zero-overhead
 // inference.
 #pragma once
+#include <regex>
+
 #include "methods/method.h"
 #include "methods/method_config.h"
 #include "methods/module_selector.h"
@@ -9,21 +11,37 @@
 
 namespace peft::methods {
 
+// HF PEFT's rank_pattern / alpha_pattern: per-module r or lora_alpha for the modules whose path ends in a
+// match of the key (a regex, matched at a dot); the first matching key, in key order, wins.
+struct ModulePattern {
+  struct Entry {
+    std::string key;
+    std::regex regex;
+    double value;
+  };
+  std::vector<Entry> entries;
+  static ModulePattern read(const nlohmann::json* value, const std::string& context);
+  double value_for(const std::string& module_path, double fallback) const;
+  nlohmann::json to_json() const;  // {} when empty, as HF writes it
+};
+
 struct LoraConfig {
   int64_t r = 8;
   double lora_alpha = 8;
+  ModulePattern rank_pattern, alpha_pattern;
   double lora_dropout = 0.0;
   bool use_rslora = false;
   std::string bias = "none";  // none | all | lora_only
   ModuleSelector target_modules;
   ModuleSelector modules_to_save;
   static LoraConfig read(MethodConfig& config);
-  double scaling() const { return use_rslora ? lora_alpha / std::sqrt(double(r)) : lora_alpha / double(r); }
+  int64_t rank_for(const std::string& module_path) const;
+  double scaling_for(const std::string& module_path) const;
 };
 
 class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
  public:
-  LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& config);
+  LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& config, const std::string& path);
   torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, bool training) override;
   bool mergeable() const override { return true; }
   void merge(torch::Tensor& weight, torch::Tensor& bias) override;
@@ -38,7 +56,8 @@ class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
 // them to the embedding width; A starts at zero and B at N(0, 1), and there is no dropout.
 class LoraEmbeddingDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
  public:
-  LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t embedding_dim, const LoraConfig& config);
+  LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t embedding_dim, const LoraConfig& config,
+                         const std::string& path);
   torch::Tensor apply(const torch::Tensor& ids, const torch::Tensor& output, bool training) override;
   bool mergeable() const override { return true; }
   void merge(torch::Tensor& weight, torch::Tensor& bias) override;
