@@ -20,7 +20,7 @@ for task in topic fortune pair similarity tagging; do
     flag=()
     [[ $init == random ]] && flag=(--random-init)
     echo "== $task, $init"
-    build/peft train --model "$model" --method full --lr 5e-4 "${flag[@]}" \
+    build/peft train --model "$model" --method full --lr 5e-4 --precision auto "${flag[@]}" \
       --train "$tasks/$task/train.$ext" --dev "$tasks/$task/dev.$ext" --test "$tasks/$task/test.$ext" \
       --max-length 64 --batch-size 32 --group-by-length --max-steps "$steps" --eval-every $((steps / 6)) \
       --out "$out/$task/$init" >/dev/null

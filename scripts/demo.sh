@@ -9,27 +9,27 @@ scripts/install-deps.sh
 scripts/build.sh
 
 model="${PEFT_MODEL:-models/bert-en-small}"
-steps="${PEFT_DEMO_STEPS:-800}"
+steps="${PEFT_DEMO_STEPS:-1500}"
 out=runs/demo
 task=data/tasks/topic
 build/peft tasks build --out data/tasks >/dev/null
 
 # Learning rates and sizes picked on the dev set in short runs over the shipped model (see its README).
 declare -A options=(
-  [full]="--lr 5e-4"
-  [bitfit]="--lr 1e-2"
-  [lora]="--lr 5e-3 --set r=8 --set lora_alpha=8 --set target_modules=all-linear"
-  [houlsby]="--lr 5e-3 --set bottleneck=32"
-  [pfeiffer]="--lr 5e-3 --set bottleneck=64"
+  [full]="--method full --lr 5e-4"
+  [bitfit]="--method bitfit --lr 1e-2"
+  [lora]="--method lora --lr 5e-3 --set r=8 --set lora_alpha=8 --set target_modules=all-linear"
+  [houlsby]="--method houlsby --lr 5e-3 --set bottleneck=32"
+  [pfeiffer]="--method pfeiffer --lr 5e-3 --set bottleneck=64"
 )
 methods=(full bitfit lora houlsby pfeiffer)
-for method in "${methods[@]}"; do
-  echo "== $method: $steps steps on $task"
+for run in "${methods[@]}"; do
+  echo "== $run: $steps steps on $task"
   # shellcheck disable=SC2086  # the options are words
-  build/peft train --model "$model" --method "$method" ${options[$method]} \
+  build/peft train --model "$model" ${options[$run]} --precision auto \
     --train "$task/train.tsv" --dev "$task/dev.tsv" --test "$task/test.tsv" \
     --max-length 64 --batch-size 32 --group-by-length --max-steps "$steps" --eval-every $((steps / 4)) \
-    --out "$out/$method" >/dev/null
+    --out "$out/$run" >/dev/null
 done
 echo
 build/peft report "${methods[@]/#/$out/}" --out "$out/table.md" --plot "$out/figure.png" \
