@@ -18,8 +18,8 @@ build/peft tasks build --out data/tasks >/dev/null
 declare -A options=(
   [full]="--method full --lr 5e-4"
   [bitfit]="--method bitfit --lr 1e-2"
-  [lora]="--method lora --lr 5e-3 --set r=8 --set lora_alpha=8 --set target_modules=all-linear"
-  [houlsby]="--method houlsby --lr 5e-3 --set bottleneck=32"
+  [lora]="--method lora --lr 2e-3 --set r=8 --set lora_alpha=8 --set target_modules=all-linear"
+  [houlsby]="--method houlsby --lr 2e-3 --set bottleneck=32"
   [pfeiffer]="--method pfeiffer --lr 5e-3 --set bottleneck=64"
 )
 methods=(full bitfit lora houlsby pfeiffer)
