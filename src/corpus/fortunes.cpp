@@ -19,19 +19,13 @@ std::vector<std::string> split_fortunes(std::string_view file_text) {
     if (!text.empty()) fortunes.push_back(std::move(text));
     current.clear();
   };
-  std::size_t start = 0;
-  while (start < file_text.size()) {
-    std::size_t end = file_text.find('\n', start);
-    if (end == std::string_view::npos) end = file_text.size();
-    std::string_view line = file_text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for (std::string_view line : split_lines(file_text)) {
     if (line == "%") {
       flush();
     } else {
       current.append(line);
       current += '\n';
     }
-    start = end + 1;
   }
   flush();
   return fortunes;

@@ -100,14 +100,9 @@ void add_paragraph(std::vector<std::string_view>& lines, std::vector<std::string
 std::vector<std::string> split_gcide(std::string_view dict_text) {
   std::vector<std::string> out;
   std::vector<std::string_view> paragraph;
-  std::size_t start = 0;
-  while (start < dict_text.size()) {
-    std::size_t end = dict_text.find('\n', start);
-    if (end == std::string_view::npos) end = dict_text.size();
-    const std::string_view line = dict_text.substr(start, end - start);
+  for (std::string_view line : split_lines(dict_text)) {
     if (trim(line).empty()) add_paragraph(paragraph, out);
     else paragraph.push_back(line);
-    start = end + 1;
   }
   add_paragraph(paragraph, out);
   return out;

@@ -52,6 +52,19 @@ std::string repair_double_utf8(std::string run) {
 
 }  // namespace
 
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
 std::string clean_text(std::string_view raw) {
   std::string overstruck;
   for (unsigned char c : raw) {

@@ -17,6 +17,9 @@ std::string clean_text(std::string_view raw);
 std::size_t word_count(std::string_view text);  // whitespace-separated words
 std::string to_lower(std::string_view text);    // ASCII letters only; other bytes unchanged
 
+// The lines of a package's text file, without their "\n" or "\r\n" (views into `text`).
+std::vector<std::string_view> split_lines(std::string_view text);
+
 // The tokenizer of the tagging task: split on whitespace; peel ASCII punctuation off both ends of
 // each piece, one token per character; then split a trailing 's off ("dog's" -> "dog" "'s").
 // Punctuation inside a word stays ("well-known", "don't", "U.S" + ".").

@@ -6,12 +6,14 @@
 
 namespace peft::methods {
 
-ModulePattern ModulePattern::read(const nlohmann::json* value, const std::string& context) {
+ModulePattern ModulePattern::read(const nlohmann::json* value, const std::string& context, bool whole) {
   ModulePattern p;
+  p.whole = whole;
   if (!value) return p;
   require(value->is_object(), context + ": expected an object of module name -> number, got " + value->dump());
   for (const auto& [key, v] : value->items()) {
     require(v.is_number() && v.get<double>() > 0, context + ": '" + key + "' needs a positive number, got " + v.dump());
+    require(!whole || v.get<double>() == std::floor(v.get<double>()), context + ": '" + key + "' must be a whole number");
     try {
       p.entries.push_back({key, std::regex("(.*\\.)?(" + key + ")", std::regex::ECMAScript), v.get<double>()});
     } catch (const std::regex_error& e) {
@@ -29,8 +31,8 @@ double ModulePattern::value_for(const std::string& module_path, double fallback)
 
 nlohmann::json ModulePattern::to_json() const {
   nlohmann::json out = nlohmann::json::object();
-  for (const auto& e : entries)  // whole numbers as integers: HF builds its layers from these ranks
-    out[e.key] = e.value == std::floor(e.value) ? nlohmann::json(static_cast<int64_t>(e.value)) : nlohmann::json(e.value);
+  for (const auto& e : entries)
+    out[e.key] = whole ? nlohmann::json(static_cast<int64_t>(e.value)) : nlohmann::json(e.value);
   return out;
 }
 
@@ -47,10 +49,8 @@ LoraConfig LoraConfig::read(MethodConfig& c) {
   LoraConfig l;
   l.r = c.get<int64_t>("r", l.r);
   l.lora_alpha = c.get<double>("lora_alpha", l.lora_alpha);
-  l.rank_pattern = ModulePattern::read(c.raw("rank_pattern"), "lora: rank_pattern");
-  l.alpha_pattern = ModulePattern::read(c.raw("alpha_pattern"), "lora: alpha_pattern");
-  for (const auto& e : l.rank_pattern.entries)
-    require(e.value == std::floor(e.value), "lora: rank_pattern '" + e.key + "' must be a whole number");
+  l.rank_pattern = ModulePattern::read(c.raw("rank_pattern"), "lora: rank_pattern", /*whole=*/true);
+  l.alpha_pattern = ModulePattern::read(c.raw("alpha_pattern"), "lora: alpha_pattern", /*whole=*/false);
   l.lora_dropout = c.get<double>("lora_dropout", l.lora_dropout);
   l.use_rslora = c.get<bool>("use_rslora", l.use_rslora);
   l.bias = c.get<std::string>("bias", l.bias);
@@ -93,6 +93,7 @@ torch::Tensor LoraEmbeddingDeltaImpl::apply(const torch::Tensor& ids, const torc
   return output + torch::matmul(torch::embedding(lora_A.t(), ids), lora_B.t()) * scaling_;
 }
 
+// The table is [num_embeddings, dim]: the transpose of the linear map's [out, in].
 void LoraEmbeddingDeltaImpl::merge(torch::Tensor& weight, torch::Tensor&) {
   weight.add_(torch::matmul(lora_B, lora_A).t() * scaling_);
 }

@@ -20,7 +20,9 @@ struct ModulePattern {
     double value;
   };
   std::vector<Entry> entries;
-  static ModulePattern read(const nlohmann::json* value, const std::string& context);
+  bool whole = false;
+  // whole: values must be whole numbers (ranks), and are written back as integers (HF builds layers from them).
+  static ModulePattern read(const nlohmann::json* value, const std::string& context, bool whole);
   double value_for(const std::string& module_path, double fallback) const;
   nlohmann::json to_json() const;  // {} when empty, as HF writes it
 };
