@@ -28,6 +28,7 @@ const std::vector<MethodCase> kMethods = {
     {"lora_embeddings", {{"r", 4}, {"target_modules", {"value", "word_embeddings", "token_type_embeddings"}}}, true},
     {"houlsby", {{"bottleneck", 4}}, false},
     {"pfeiffer", {{"bottleneck", 4}}, false},
+    {"pfeiffer_mam", {{"bottleneck", 4}, {"init_weights", "mam_adapter"}}, true},
 };
 
 // A few AdamW steps on random batches, optimising exactly PeftModel::trainable_tensors(); forward passes
@@ -248,6 +249,39 @@ TEST(ParameterCounts, PfeifferAddsOneAdapterPerLayer) {
   EXPECT_EQ(c.base, dims.total());
   EXPECT_EQ(c.added, dims.layers * adapter_size(dims.d, 4));
   EXPECT_EQ(c.trainable, c.added + dims.head());
+}
+
+// ---- bottleneck initialisations (AdapterHub's init_weights) -----------------------------------------
+
+std::map<std::string, torch::Tensor> adapter_weights(const std::string& init) {
+  auto peft = attach(tiny_model(1), "houlsby", {{"bottleneck", 64}, {"init_weights", init}});
+  std::map<std::string, torch::Tensor> out;  // every site's down / up weights, concatenated
+  for (const char* part : {"down", "up"}) {
+    std::vector<torch::Tensor> parts;
+    for (const auto& [name, t] : peft.method->own_tensors())
+      if (name.find(std::string(".") + part + ".weight") != std::string::npos) parts.push_back(t.flatten());
+    out[part] = torch::cat(parts);
+  }
+  return out;
+}
+
+TEST(BottleneckInit, HoulsbyDrawsBothWeightsFromANormalTruncatedAtTwoSigma) {
+  for (const auto& [part, w] : adapter_weights("houlsby")) {
+    EXPECT_LE(w.abs().max().item<double>(), 2e-2) << part;
+    EXPECT_NEAR(w.std().item<double>(), 0.88e-2, 0.1e-2) << part;  // a 2-sigma truncation keeps 88% of sigma
+  }
+}
+
+TEST(BottleneckInit, BertDrawsBothWeightsFromANormalOfStd002) {
+  for (const auto& [part, w] : adapter_weights("bert")) EXPECT_NEAR(w.std().item<double>(), 0.02, 0.002) << part;
+}
+
+TEST(BottleneckInit, MamAdapterZeroesUpAndKeepsLinearsDefaultDown) {
+  auto w = adapter_weights("mam_adapter");
+  EXPECT_EQ(w["up"].abs().max().item<double>(), 0.0);
+  const double bound = 1.0 / std::sqrt(16.0);  // kaiming-uniform(a = sqrt 5) over fan-in 16
+  EXPECT_LE(w["down"].abs().max().item<double>(), bound);
+  EXPECT_NEAR(w["down"].std().item<double>(), bound / std::sqrt(3.0), 0.1 * bound);
 }
 
 // ---- heads the checkpoint lacked -------------------------------------------------------------------

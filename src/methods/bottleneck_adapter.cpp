@@ -22,11 +22,14 @@ BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant)
   b.bottleneck = c.get<int64_t>("bottleneck", 0);
   b.reduction_factor = c.get<double>("reduction_factor", b.reduction_factor);
   b.non_linearity = c.get<std::string>("non_linearity", variant == AdapterVariant::Houlsby ? "swish" : "relu");
+  b.init_weights = c.get<std::string>("init_weights", b.init_weights);
   b.init_std = c.get<double>("init_std", b.init_std);
   b.train_layer_norms = c.get<bool>("train_layer_norms", variant == AdapterVariant::Houlsby);
   require(b.bottleneck >= 0, std::string(name) + ": bottleneck must be positive");
   require(b.reduction_factor > 0, std::string(name) + ": reduction_factor must be positive");
   require(b.init_std > 0, std::string(name) + ": init_std must be positive");
+  require(b.init_weights == "houlsby" || b.init_weights == "bert" || b.init_weights == "mam_adapter",
+          std::string(name) + ": init_weights '" + b.init_weights + "' is not one of houlsby, bert, mam_adapter");
   static const char* kActs[] = {"relu", "gelu", "swish", "silu", "tanh"};
   require(std::any_of(std::begin(kActs), std::end(kActs), [&](const char* a) { return b.non_linearity == a; }),
           std::string(name) + ": non_linearity '" + b.non_linearity + "' is not one of relu, gelu, swish, tanh");
@@ -36,10 +39,18 @@ BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant)
 BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c) : non_linearity_(c.non_linearity) {
   down = register_module("down", torch::nn::Linear(hidden, c.bottleneck));
   up = register_module("up", torch::nn::Linear(c.bottleneck, hidden));
-  // Near-identity start (Houlsby et al. 3.6): small weights, zero biases, so the adapter adds ~0.
-  truncated_normal_(down->weight, c.init_std);
-  truncated_normal_(up->weight, c.init_std);
+  // Near-identity start (Houlsby et al. 3.6): small weights (or a zero up), zero biases, so the adapter
+  // adds ~0.
   torch::NoGradGuard no_grad;
+  if (c.init_weights == "houlsby") {
+    truncated_normal_(down->weight, c.init_std);
+    truncated_normal_(up->weight, c.init_std);
+  } else if (c.init_weights == "bert") {
+    down->weight.normal_(0.0, 0.02);
+    up->weight.normal_(0.0, 0.02);
+  } else {
+    up->weight.zero_();  // down keeps torch::nn::Linear's kaiming-uniform init
+  }
   down->bias.zero_();
   up->bias.zero_();
 }
@@ -87,6 +98,7 @@ nlohmann::json BottleneckAdapter::config_json() const {
   return {{"bottleneck", config_.bottleneck},
           {"reduction_factor", config_.reduction_factor},
           {"non_linearity", config_.non_linearity},
+          {"init_weights", config_.init_weights},
           {"init_std", config_.init_std},
           {"train_layer_norms", config_.train_layer_norms}};
 }
