@@ -5,7 +5,7 @@
 #   2. the corpus again with the GCIDE dictionary (dict-gcide) added, and 14000 more steps from phase 1's
 #      model with its vocabulary (bf16 mixed precision, about 70 minutes on 2 AVX512-BF16 cores);
 #   3. 6000 more steps from phase 2's model on the same corpus at half the peak learning rate (bf16, about
-#      40 minutes).
+#      45 minutes).
 # Work files go to runs/pretrain-default; the model to $1 (default: the shipped directory, whose README.md is
 # kept). Each phase resumes from its checkpoint when run again.
 set -euo pipefail

@@ -92,6 +92,8 @@ TEST(BadMethod, UnknownMethodNameListsTheKnownOnes) {
   EXPECT_TRUE(has(message, "softplus")) << message;
   message = error_of([] { methods::create_method("pfeiffer", {{"init_weights", "xavier"}}); });
   EXPECT_TRUE(has(message, "xavier") && has(message, "mam_adapter")) << message;
+  message = error_of([] { methods::create_method("lora", {{"bias", "some"}}); });
+  EXPECT_TRUE(has(message, "bias 'some'") && has(message, "lora_only")) << message;
   message = error_of([] { methods::create_method("bitfit", {{"r", 8}}); });
   EXPECT_TRUE(has(message, "'r'")) << message;
 }

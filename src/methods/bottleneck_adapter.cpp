@@ -21,18 +21,14 @@ BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant)
   const char* name = variant == AdapterVariant::Houlsby ? "houlsby" : "pfeiffer";
   b.bottleneck = c.get<int64_t>("bottleneck", 0);
   b.reduction_factor = c.get<double>("reduction_factor", b.reduction_factor);
-  b.non_linearity = c.get<std::string>("non_linearity", variant == AdapterVariant::Houlsby ? "swish" : "relu");
-  b.init_weights = c.get<std::string>("init_weights", b.init_weights);
+  b.non_linearity = c.choice("non_linearity", variant == AdapterVariant::Houlsby ? "swish" : "relu",
+                             {"relu", "gelu", "swish", "silu", "tanh"});
+  b.init_weights = c.choice("init_weights", "houlsby", {"houlsby", "bert", "mam_adapter"});
   b.init_std = c.get<double>("init_std", b.init_std);
   b.train_layer_norms = c.get<bool>("train_layer_norms", variant == AdapterVariant::Houlsby);
   require(b.bottleneck >= 0, std::string(name) + ": bottleneck must be positive");
   require(b.reduction_factor > 0, std::string(name) + ": reduction_factor must be positive");
   require(b.init_std > 0, std::string(name) + ": init_std must be positive");
-  require(b.init_weights == "houlsby" || b.init_weights == "bert" || b.init_weights == "mam_adapter",
-          std::string(name) + ": init_weights '" + b.init_weights + "' is not one of houlsby, bert, mam_adapter");
-  static const char* kActs[] = {"relu", "gelu", "swish", "silu", "tanh"};
-  require(std::any_of(std::begin(kActs), std::end(kActs), [&](const char* a) { return b.non_linearity == a; }),
-          std::string(name) + ": non_linearity '" + b.non_linearity + "' is not one of relu, gelu, swish, tanh");
   return b;
 }
 

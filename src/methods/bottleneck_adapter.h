@@ -13,11 +13,11 @@ enum class AdapterVariant { Houlsby, Pfeiffer };
 struct BottleneckConfig {
   int64_t bottleneck = 0;         // m; 0 = hidden_size / reduction_factor
   double reduction_factor = 16;   // AdapterHub's default
-  std::string non_linearity;      // relu | gelu | swish | tanh
+  std::string non_linearity;      // relu | gelu | swish (= silu) | tanh
   // AdapterHub's init_weights: houlsby = both weights ~ N(0, init_std) truncated at 2 sigma; bert = both
   // ~ N(0, 0.02); mam_adapter = down as nn.Linear's default, up zero (exactly the identity at init, and
   // the down-projection's gradient is not scaled by a tiny up). Biases start at 0 in all three.
-  std::string init_weights = "houlsby";
+  std::string init_weights;
   double init_std = 1e-2;
   bool train_layer_norms = false;
   static BottleneckConfig read(MethodConfig& config, AdapterVariant variant);

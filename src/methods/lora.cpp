@@ -53,14 +53,12 @@ LoraConfig LoraConfig::read(MethodConfig& c) {
   l.alpha_pattern = ModulePattern::read(c.raw("alpha_pattern"), "lora: alpha_pattern", /*whole=*/false);
   l.lora_dropout = c.get<double>("lora_dropout", l.lora_dropout);
   l.use_rslora = c.get<bool>("use_rslora", l.use_rslora);
-  l.bias = c.get<std::string>("bias", l.bias);
+  l.bias = c.choice("bias", l.bias, {"none", "all", "lora_only"});
   // HF's default targets for BERT-family encoders.
   l.target_modules = ModuleSelector::from_json(c.raw("target_modules"), {"query", "value"}, "lora: target_modules");
   l.modules_to_save = ModuleSelector::from_json(c.raw("modules_to_save"), {}, "lora: modules_to_save");
   require(l.r > 0, "lora: r must be positive, got " + std::to_string(l.r));
   require(l.lora_dropout >= 0 && l.lora_dropout < 1, "lora: lora_dropout must be in [0, 1)");
-  require(l.bias == "none" || l.bias == "all" || l.bias == "lora_only",
-          "lora: bias must be none, all or lora_only, got '" + l.bias + "'");
   return l;
 }
 

@@ -1,5 +1,7 @@
 #include "methods/method_config.h"
 
+#include <algorithm>
+
 namespace peft::methods {
 namespace {
 
@@ -16,6 +18,15 @@ const std::set<std::string>& bookkeeping_keys() {
 }
 
 }  // namespace
+
+std::string MethodConfig::choice(const std::string& key, const std::string& fallback,
+                                 const std::vector<std::string>& choices) {
+  auto value = get<std::string>(key, fallback);
+  if (std::find(choices.begin(), choices.end(), value) != choices.end()) return value;
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+  throw Error(method_ + ": " + key + " '" + value + "' is not one of " + list);
+}
 
 void MethodConfig::finish() const {
   if (!values_.is_object()) return;

@@ -3,6 +3,7 @@
 #pragma once
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,8 @@ class MethodConfig {
       throw Error(method_ + ": option '" + key + "' has the wrong type (" + it->dump() + ")");
     }
   }
+  // A string option that must be one of `choices`.
+  std::string choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& choices);
   const nlohmann::json* raw(const std::string& key) {
     known_.insert(key);
     if (!values_.is_object()) return nullptr;
