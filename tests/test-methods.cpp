@@ -23,6 +23,7 @@ std::ostream& operator<<(std::ostream& os, const MethodCase& c) { return os << c
 
 const std::vector<MethodCase> kMethods = {
     {"full", nlohmann::json::object(), true},
+    {"full_frozen", {{"frozen_modules", {"word_embeddings", "query"}}}, true},
     {"bitfit", nlohmann::json::object(), true},
     {"lora", {{"r", 4}, {"lora_alpha", 8}}, true},
     {"lora_embeddings", {{"r", 4}, {"target_modules", {"value", "word_embeddings", "token_type_embeddings"}}}, true},
@@ -79,7 +80,8 @@ void expect_training_changes_exactly_the_trainable_tensors(methods::PeftModel pe
   }
   for (const auto& [name, t] : peft.method->own_tensors())
     EXPECT_FALSE(torch::equal(t, at(own_before, name))) << "method tensor " << name << " did not change";
-  if (std::string(peft.method->method_name()) == "full") EXPECT_EQ(frozen, 0u);
+  const bool trains_all = std::string(peft.method->method_name()) == "full" && peft.method->config_json().empty();
+  if (trains_all) EXPECT_EQ(frozen, 0u);
   else EXPECT_GT(frozen, 0u);
 }
 
@@ -204,6 +206,17 @@ TEST(ParameterCounts, FullTrainsEverything) {
   EXPECT_EQ(c.added, 0);
   EXPECT_EQ(c.trainable, dims.total());
   EXPECT_DOUBLE_EQ(c.share(), 1.0);
+}
+
+TEST(ParameterCounts, FullLeavesFrozenModulesOut) {
+  const auto dims = tiny_dims();
+  auto c = counts("full", {{"frozen_modules", {"word_embeddings"}}});
+  EXPECT_EQ(c.trainable, dims.total() - dims.vocab * dims.d);
+  // all-linear freezes every linear site (the pooler too) but not embeddings, LayerNorms or the head.
+  c = counts("full", {{"frozen_modules", "all-linear"}});
+  EXPECT_EQ(c.trainable, (dims.vocab + dims.positions + dims.types) * dims.d + dims.layer_norms() + dims.head());
+  auto message = error_of([] { counts("full", {{"frozen_modules", {"word_embedding"}}}); });
+  EXPECT_TRUE(has(message, "full: frozen_modules: 'word_embedding' matched no module")) << message;
 }
 
 TEST(ParameterCounts, BitFitTrainsEveryBiasAndTheHead) {

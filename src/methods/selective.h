@@ -1,7 +1,12 @@
 // Methods that add no parameters and only choose which base tensors train: full fine-tuning (all of
-// them) and BitFit (Ben Zaken et al., 2021: every bias term). The task head trains in both.
+// them, less any `frozen_modules`) and BitFit (Ben Zaken et al., 2021: every bias term). The task head
+// trains in both.
 #pragma once
+#include <set>
+#include <string>
+
 #include "methods/method.h"
+#include "methods/module_selector.h"
 
 namespace peft::methods {
 
@@ -10,9 +15,13 @@ class FullFineTuning : public Method {
   explicit FullFineTuning(const nlohmann::json& config);
   const char* method_name() const override { return "full"; }
   const char* peft_type() const override { return "FULL"; }
-  void attach(models::TaskModelImpl&) override {}
-  bool trains_base_tensor(const std::string&) const override { return true; }
-  nlohmann::json config_json() const override { return nlohmann::json::object(); }
+  void attach(models::TaskModelImpl& model) override;
+  bool trains_base_tensor(const std::string& name) const override;
+  nlohmann::json config_json() const override;
+
+ private:
+  ModuleSelector frozen_modules_;  // base modules left frozen, named as target_modules (e.g. word_embeddings)
+  std::set<std::string> frozen_tensors_;  // what they hold, found at attach
 };
 
 class BitFit : public Method {
