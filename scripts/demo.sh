@@ -2,7 +2,9 @@
 # The main job from a fresh machine: install what is missing, build, build the five tasks from Debian
 # packages, then fine-tune full, BitFit, LoRA, Houlsby and Pfeiffer on the topic task over the shipped
 # model and compare them: a table (runs/demo/table.md) and a plot (runs/demo/figure.png).
-# PEFT_MODEL=DIR runs it on another HF BERT/RoBERTa directory; PEFT_DEMO_STEPS changes the training length.
+# PEFT_MODEL=DIR runs it on another HF BERT/RoBERTa directory; PEFT_DEMO_STEPS changes the training length;
+# PEFT_DEMO_SEEDS="42 43 44" repeats every method with each seed (runs/demo/seed<N>/<method>) and reports
+# each method's mean ± sd.
 set -euo pipefail
 set -o noglob  # the options below hold JSON lists, not file patterns
 cd "$(dirname "$0")/.."
@@ -11,6 +13,7 @@ scripts/build.sh
 
 model="${PEFT_MODEL:-models/bert-en-small}"
 steps="${PEFT_DEMO_STEPS:-1500}"
+read -ra seeds <<<"${PEFT_DEMO_SEEDS:-42}"
 out=runs/demo
 task=data/tasks/topic
 build/peft tasks build --out data/tasks >/dev/null
@@ -29,31 +32,40 @@ declare -A options=(
 )
 methods=(full bitfit lora houlsby pfeiffer)
 started=(full houlsby bitfit lora pfeiffer)  # on two lanes this order ends them within a minute
+runs=() reported=()  # run directories under $out, in start order and in table order
+for seed in "${seeds[@]}"; do
+  dir=""
+  (( ${#seeds[@]} > 1 )) && dir="seed$seed/"
+  runs+=("${started[@]/#/$dir}") reported+=("${methods[@]/#/$dir}")
+done
 
 # Small models scale poorly across threads, so the runs share the cores as parallel one-thread lanes.
 lanes=$(nproc)
-(( lanes > ${#methods[@]} )) && lanes=${#methods[@]}
+(( lanes > ${#runs[@]} )) && lanes=${#runs[@]}
 threads=$(( $(nproc) / lanes ))
-mkdir -p "$out"
 
-train() {  # one method; its progress goes to runs/demo/<method>.log
+train() {  # one run, [seed<N>/]<method>; its progress goes to runs/demo/<run>.log
+  local method=${1##*/} seed=${seeds[0]}
+  [[ $1 == seed*/* ]] && seed=${1%%/*} && seed=${seed#seed}
+  mkdir -p "$(dirname "$out/$1")"
   # shellcheck disable=SC2086  # the options are words
-  build/peft train --model "$model" ${options[$1]} --precision auto --threads "$threads" \
+  build/peft train --model "$model" ${options[$method]} --precision auto --threads "$threads" --seed "$seed" \
     --train "$task/train.tsv" --dev "$task/dev.tsv" --test "$task/test.tsv" \
     --max-length 64 --group-by-length --max-steps "$steps" --eval-every $((steps / 4)) \
     --out "$out/$1" >"$out/$1.log" 2>&1 || { echo "$1 failed; its log ($out/$1.log) ends:"; tail -5 "$out/$1.log"; return 1; }
 }
 
-progress() {  # one line: time so far, and where each run is
-  local line run state
-  line=$(printf '[%d:%02d]' $((SECONDS / 60)) $((SECONDS % 60)))
-  for run in "${methods[@]}"; do
-    state=waiting
-    [[ -e "$out/$run.log" ]] && state=$(grep -o 'step [0-9]*/[0-9]*\|ETA [0-9:]*' "$out/$run.log" | tail -2 | paste -sd' ' || true)
-    [[ -e "$out/$run/metrics.json" ]] && state=done
-    line+=" $run ${state:-starting} |"
+progress() {  # one line: time so far, runs done, and where each running one is
+  local line="" run state done=0 waiting=0
+  for run in "${runs[@]}"; do
+    if [[ -e "$out/$run/metrics.json" ]]; then (( ++done ))
+    elif [[ -e "$out/$run.log" ]]; then
+      state=$(grep -o 'step [0-9]*/[0-9]*\|ETA [0-9:]*' "$out/$run.log" | tail -2 | paste -sd' ' || true)
+      line+=" | $run ${state:-starting}"
+    else (( ++waiting )); fi
   done
-  echo "${line% |}"
+  (( waiting )) && line+=" | $waiting waiting"
+  printf '[%d:%02d] %d/%d done%s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$done" "${#runs[@]}" "$line"
 }
 
 ticks=0
@@ -61,10 +73,10 @@ wait_for_lane() {  # until fewer than $1 runs are going; progress every 10 s
   while (( $(jobs -rp | wc -l) >= $1 )); do sleep 1; (( ++ticks % 10 )) || progress; done
 }
 
-echo "training ${methods[*]} on $task: $steps steps each, $lanes at a time ($threads thread(s) each)"
-for run in "${methods[@]}"; do rm -rf "${out:?}/$run" "$out/$run.log"; done
+echo "training ${methods[*]} on $task (seed ${seeds[*]}): $steps steps each, $lanes at a time ($threads thread(s) each)"
+for run in "${runs[@]}"; do rm -rf "${out:?}/$run" "$out/$run.log"; done
 pids=()
-for run in "${started[@]}"; do
+for run in "${runs[@]}"; do
   wait_for_lane "$lanes"
   train "$run" & pids+=($!)
 done
@@ -72,6 +84,6 @@ wait_for_lane 1
 progress
 for pid in "${pids[@]}"; do wait "$pid"; done  # set -e: a failed run (its log tail shown) ends the job
 echo
-build/peft report "${methods[@]/#/$out/}" --out "$out/table.md" --plot "$out/figure.png" \
+build/peft report "${reported[@]/#/$out/}" --out "$out/table.md" --plot "$out/figure.png" \
   --title "topic (WordNet gloss -> 26 categories): test accuracy vs trained parameters"
 echo "table: $out/table.md  plot: $out/figure.png"

@@ -1,5 +1,6 @@
 #include "report/run_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -30,19 +31,66 @@ std::string bytes(int64_t n) {
   return n < 1000000 ? format("%.1f kB", double(n) / 1e3) : format("%.1f MB", double(n) / 1e6);
 }
 
-std::string points(const std::optional<double>& metric) { return metric ? format("%.2f", *metric * 100) : "–"; }
+// Runs that share a name (runs/seed42/lora, runs/seed43/lora) repeat one setting, e.g. with other seeds:
+// they make one row, in the order the names first appear.
+using Row = std::vector<const RunSummary*>;
 
-// The score a run is compared and plotted by: test when it has one.
-std::optional<double> headline(const RunSummary& run) { return run.test ? run.test : run.dev; }
+std::vector<Row> rows_of(const std::vector<RunSummary>& runs) {
+  std::vector<Row> rows;
+  for (const auto& run : runs) {
+    auto row = std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.front()->name == run.name; });
+    if (row == rows.end()) {
+      rows.push_back({&run});
+      continue;
+    }
+    require(run.method == row->front()->method,
+            "runs named " + run.name + " use different methods (" + row->front()->method + ", " + run.method + ")");
+    row->push_back(&run);
+  }
+  return rows;
+}
+
+// Mean and sample standard deviation of one score over a row; none when a run lacks it.
+struct Score {
+  double mean = 0, sd = 0;
+};
+
+std::optional<Score> score(const Row& row, std::optional<double> RunSummary::*split) {
+  Score s;
+  for (const auto* run : row) {
+    if (!(run->*split)) return std::nullopt;
+    s.mean += *(run->*split) / double(row.size());
+  }
+  for (const auto* run : row) s.sd += std::pow(*(run->*split) - s.mean, 2);
+  s.sd = row.size() > 1 ? std::sqrt(s.sd / double(row.size() - 1)) : 0;
+  return s;
+}
+
+std::string points(const std::optional<Score>& s, size_t repeats) {
+  if (!s) return "–";
+  return format("%.2f", s->mean * 100) + (repeats > 1 ? format(" ± %.2f", s->sd * 100) : "");
+}
+
+// The score a row is compared and plotted by: test when all its runs have one.
+double headline(const Row& row) {
+  const auto test = score(row, &RunSummary::test);
+  return test ? test->mean : score(row, &RunSummary::dev)->mean;
+}
+
+double mean_of(const Row& row, double RunSummary::*field) {
+  double sum = 0;
+  for (const auto* run : row) sum += run->*field;
+  return sum / double(row.size());
+}
 
 std::optional<double> metric_of(const nlohmann::json& split, const std::string& metric) {
   if (!split.is_object() || !split.contains(metric)) return std::nullopt;
   return split.at(metric).get<double>();
 }
 
-const RunSummary* baseline_run(const std::vector<RunSummary>& runs, const std::string& name) {
-  for (const auto& run : runs)
-    if (name.empty() ? run.method == "full" : run.name == name) return &run;
+const Row* baseline_row(const std::vector<Row>& rows, const std::string& name) {
+  for (const auto& row : rows)
+    if (name.empty() ? row.front()->method == "full" : row.front()->name == name) return &row;
   require(name.empty(), "no run named '" + name + "' to compare against");
   return nullptr;
 }
@@ -86,15 +134,22 @@ RunSummary read_run(const std::string& dir) {
 std::string markdown_table(const std::vector<RunSummary>& runs, const std::string& baseline) {
   check_same_metric(runs);
   const auto& metric = runs.front().metric;
-  const RunSummary* base = baseline_run(runs, baseline);
-  std::string out = "| run | method | dev " + metric + " | test " + metric + " |" +
-                    (base ? " Δ vs " + base->name + " |" : "") + " trainable | share | adapter | train time |\n";
-  out += std::string("|---|---|--:|--:|") + (base ? "--:|" : "") + "--:|--:|--:|--:|\n";
-  for (const auto& run : runs) {
-    out += "| " + run.name + " | " + run.method + " | " + points(run.dev) + " | " + points(run.test) + " |";
-    if (base) out += " " + format("%+.2f", (*headline(run) - *headline(*base)) * 100) + " |";
+  const auto rows = rows_of(runs);
+  const bool repeated = rows.size() < runs.size();
+  const Row* base = baseline_row(rows, baseline);
+  std::string out = "| run | method |" + std::string(repeated ? " runs |" : "") + " dev " + metric + " | test " +
+                    metric + " |" + (base ? " Δ vs " + base->front()->name + " |" : "") +
+                    " trainable | share | adapter | train time |\n";
+  out += std::string("|---|---|") + (repeated ? "--:|" : "") + "--:|--:|" + (base ? "--:|" : "") +
+         "--:|--:|--:|--:|\n";
+  for (const auto& row : rows) {
+    const auto& run = *row.front();
+    out += "| " + run.name + " | " + run.method + " |" + (repeated ? " " + std::to_string(row.size()) + " |" : "") +
+           " " + points(score(row, &RunSummary::dev), row.size()) + " | " +
+           points(score(row, &RunSummary::test), row.size()) + " |";
+    if (base) out += " " + format("%+.2f", (headline(row) - headline(*base)) * 100) + " |";
     out += " " + count(run.trainable_parameters) + " | " + format("%.3g%%", run.trainable_share * 100) + " | " +
-           bytes(run.adapter_bytes) + " | " + format("%.0f s", run.train_seconds) + " |\n";
+           bytes(run.adapter_bytes) + " | " + format("%.0f s", mean_of(row, &RunSummary::train_seconds)) + " |\n";
   }
   return out;
 }
@@ -102,11 +157,8 @@ std::string markdown_table(const std::vector<RunSummary>& runs, const std::strin
 void plot_runs(const std::string& png_path, const std::vector<RunSummary>& runs, const std::string& title) {
   check_same_metric(runs);
   std::vector<plot::Point> points;
-  bool all_test = true;
-  for (const auto& run : runs) {
-    points.push_back({run.trainable_share, *headline(run) * 100, run.name});
-    all_test = all_test && run.test.has_value();
-  }
+  for (const auto& row : rows_of(runs)) points.push_back({row.front()->trainable_share, headline(row) * 100, row.front()->name});
+  const bool all_test = std::all_of(runs.begin(), runs.end(), [](const RunSummary& run) { return run.test.has_value(); });
   plot::ScatterOptions options;
   options.title = title;
   options.x_label = "trainable parameters (share of the model, log scale)";

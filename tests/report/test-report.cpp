@@ -77,6 +77,21 @@ TEST_F(Report, GapsToANamedBaseline) {
   EXPECT_EQ(error_of([&] { markdown_table(runs, "other"); }), "no run named 'other' to compare against");
 }
 
+TEST_F(Report, RunsThatShareANameAreOneRowWithMeanAndSd) {
+  const std::vector<RunSummary> runs = {read_run(run("s1/full", "full", 0.80, 0.82, 5000000)),
+                                        read_run(run("s1/lora", "lora", 0.78, 0.80, 40000)),
+                                        read_run(run("s2/full", "full", 0.82, 0.84, 5000000)),
+                                        read_run(run("s2/lora", "lora", 0.80, 0.81, 40000))};
+  const std::string table = markdown_table(runs);
+  EXPECT_NE(table.find("| run | method | runs | dev accuracy | test accuracy | Δ vs full |"), std::string::npos)
+      << table;
+  // sd of {80, 82} is sqrt(2); the gap is between the means, 80.5 - 83.
+  EXPECT_NE(table.find("| full | full | 2 | 81.00 ± 1.41 | 83.00 ± 1.41 | +0.00 |"), std::string::npos) << table;
+  EXPECT_NE(table.find("| lora | lora | 2 | 79.00 ± 1.41 | 80.50 ± 0.71 | -2.50 |"), std::string::npos) << table;
+  const auto other = read_run(run("s3/lora", "bitfit", 0.7, 0.7, 900));
+  EXPECT_EQ(error_of([&] { markdown_table({runs[1], other}); }), "runs named lora use different methods (lora, bitfit)");
+}
+
 TEST_F(Report, PlotsAPng) {
   if (!peft::plot::png_plots_available()) GTEST_SKIP() << "built without Cairo";
   const std::vector<RunSummary> runs = {read_run(run("full", "full", 0.85, 0.84, 5000000)),
