@@ -33,10 +33,12 @@ declare -A options=(
 methods=(full bitfit lora houlsby pfeiffer)
 started=(full houlsby bitfit lora pfeiffer)  # on two lanes this order ends them within a minute
 runs=() reported=()  # run directories under $out, in start order and in table order
+declare -A seed_of=()
 for seed in "${seeds[@]}"; do
   dir=""
   (( ${#seeds[@]} > 1 )) && dir="seed$seed/"
-  runs+=("${started[@]/#/$dir}") reported+=("${methods[@]/#/$dir}")
+  for method in "${started[@]}"; do runs+=("$dir$method") && seed_of[$dir$method]=$seed; done
+  reported+=("${methods[@]/#/$dir}")
 done
 
 # Small models scale poorly across threads, so the runs share the cores as parallel one-thread lanes.
@@ -45,11 +47,10 @@ lanes=$(nproc)
 threads=$(( $(nproc) / lanes ))
 
 train() {  # one run, [seed<N>/]<method>; its progress goes to runs/demo/<run>.log
-  local method=${1##*/} seed=${seeds[0]}
-  [[ $1 == seed*/* ]] && seed=${1%%/*} && seed=${seed#seed}
+  local method=${1##*/}
   mkdir -p "$(dirname "$out/$1")"
   # shellcheck disable=SC2086  # the options are words
-  build/peft train --model "$model" ${options[$method]} --precision auto --threads "$threads" --seed "$seed" \
+  build/peft train --model "$model" ${options[$method]} --precision auto --threads "$threads" --seed "${seed_of[$1]}" \
     --train "$task/train.tsv" --dev "$task/dev.tsv" --test "$task/test.tsv" \
     --max-length 64 --group-by-length --max-steps "$steps" --eval-every $((steps / 4)) \
     --out "$out/$1" >"$out/$1.log" 2>&1 || { echo "$1 failed; its log ($out/$1.log) ends:"; tail -5 "$out/$1.log"; return 1; }

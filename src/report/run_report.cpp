@@ -157,8 +157,9 @@ std::string markdown_table(const std::vector<RunSummary>& runs, const std::strin
 void plot_runs(const std::string& png_path, const std::vector<RunSummary>& runs, const std::string& title) {
   check_same_metric(runs);
   std::vector<plot::Point> points;
-  for (const auto& row : rows_of(runs)) points.push_back({row.front()->trainable_share, headline(row) * 100, row.front()->name});
-  const bool all_test = std::all_of(runs.begin(), runs.end(), [](const RunSummary& run) { return run.test.has_value(); });
+  for (const auto& row : rows_of(runs))
+    points.push_back({row.front()->trainable_share, headline(row) * 100, row.front()->name});
+  const bool all_test = std::all_of(runs.begin(), runs.end(), [](const RunSummary& r) { return r.test.has_value(); });
   plot::ScatterOptions options;
   options.title = title;
   options.x_label = "trainable parameters (share of the model, log scale)";

@@ -89,7 +89,8 @@ TEST_F(Report, RunsThatShareANameAreOneRowWithMeanAndSd) {
   EXPECT_NE(table.find("| full | full | 2 | 81.00 ± 1.41 | 83.00 ± 1.41 | +0.00 |"), std::string::npos) << table;
   EXPECT_NE(table.find("| lora | lora | 2 | 79.00 ± 1.41 | 80.50 ± 0.71 | -2.50 |"), std::string::npos) << table;
   const auto other = read_run(run("s3/lora", "bitfit", 0.7, 0.7, 900));
-  EXPECT_EQ(error_of([&] { markdown_table({runs[1], other}); }), "runs named lora use different methods (lora, bitfit)");
+  EXPECT_EQ(error_of([&] { markdown_table({runs[1], other}); }),
+            "runs named lora use different methods (lora, bitfit)");
 }
 
 TEST_F(Report, PlotsAPng) {
