@@ -2,9 +2,11 @@
 // and the meaning of its options (target_modules forms, typos, rsLoRA scaling, bias modes).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 
 #include "test_support.h"
+#include "train/param_groups.h"
 
 namespace peft::testing {
 namespace {
@@ -305,6 +307,28 @@ TEST(LoraOptions, DropoutFollowsTheModelsTrainEvalMode) {
   EXPECT_TRUE(torch::equal(peft.model->forward(random_batch(5).inputs), peft.model->forward(random_batch(5).inputs)));
   peft.model->train();
   EXPECT_FALSE(torch::equal(site->forward(x), site->forward(x))) << "LoRA dropout is off in train mode";
+}
+
+// ---- LoRA+ ------------------------------------------------------------------------------------------
+
+TEST(LoraPlus, BFactorsAndOneDimTensorsLearnRatioTimesFasterAndDecayStaysOffBiases) {
+  auto peft = attach(tiny_model(1), "lora", {{"target_modules", {"query", "word_embeddings"}}});
+  const auto trainable = peft.trainable_tensors();
+  std::map<const void*, std::string> name_of;
+  for (const auto& [name, t] : trainable) name_of[t.unsafeGetTensorImpl()] = name;
+  size_t grouped = 0;
+  for (const auto& g : train::param_groups(trainable, 0.01, 16)) {
+    for (const auto& t : g.tensors) {
+      const auto& name = name_of.at(t.unsafeGetTensorImpl());
+      const bool fast = has(name, ".lora_B.") || t.dim() == 1;
+      EXPECT_EQ(g.lr_scale, fast ? 16.0 : 1.0) << name;
+      EXPECT_EQ(g.weight_decay, has(name, "bias") || has(name, "LayerNorm") ? 0.0 : 0.01) << name;
+      ++grouped;
+    }
+  }
+  EXPECT_EQ(grouped, trainable.size());
+  for (const auto& g : train::param_groups(trainable, 0.01, 0)) EXPECT_EQ(g.lr_scale, 1.0) << "ratio 0 is off";
+  EXPECT_THROW(train::param_groups(trainable, 0.01, -1), Error);
 }
 
 }  // namespace

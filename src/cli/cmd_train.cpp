@@ -119,6 +119,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option_function<double>("--lr", [args](double v) { args->options.lr = v; args->lr_given = true; },
                                    "peak learning rate (default 1e-3, 5e-5 for full)");
   cmd->add_option("--weight-decay", o.weight_decay)->capture_default_str();
+  cmd->add_option("--loraplus-lr-ratio", o.loraplus_lr_ratio,
+                  "LoRA+: LoRA's B factors and 1-D tensors learn at lr x this (0: off)");
   cmd->add_option("--warmup-ratio", o.warmup_ratio)->capture_default_str();
   cmd->add_option("--schedule", o.schedule, "linear, cosine, constant")->capture_default_str();
   cmd->add_option("--max-grad-norm", o.max_grad_norm, "gradient clipping (0: off)")->capture_default_str();

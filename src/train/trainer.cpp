@@ -7,9 +7,9 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
-#include "methods/tensor_names.h"
 #include "train/batch.h"
 #include "train/evaluate.h"
+#include "train/param_groups.h"
 #include "train/precision.h"
 #include "train/progress.h"
 #include "train/schedule.h"
@@ -41,22 +41,19 @@ struct State {
   }
 };
 
-std::unique_ptr<torch::optim::AdamW> make_optimizer(const methods::NamedTensors& trainable, const TrainOptions& o) {
-  std::vector<torch::Tensor> decay, no_decay;
-  for (const auto& [name, t] : trainable)
-    (methods::is_bias(name) || methods::is_layer_norm(name) ? no_decay : decay).push_back(t);
+std::unique_ptr<torch::optim::AdamW> make_optimizer(const std::vector<ParamGroup>& spec, double lr) {
+  require(!spec.empty(), "the method has no trainable tensors");
   std::vector<torch::optim::OptimizerParamGroup> groups;
-  auto options = [&](double wd) {
-    return std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(o.lr).weight_decay(wd).eps(1e-8));
-  };
-  if (!decay.empty()) groups.emplace_back(decay, options(o.weight_decay));
-  if (!no_decay.empty()) groups.emplace_back(no_decay, options(0.0));
-  require(!groups.empty(), "the method has no trainable tensors");
-  return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(o.lr));
+  for (const auto& g : spec) {
+    auto options = torch::optim::AdamWOptions(lr * g.lr_scale).weight_decay(g.weight_decay).eps(1e-8);
+    groups.emplace_back(g.tensors, std::make_unique<torch::optim::AdamWOptions>(options));
+  }
+  return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(lr));
 }
 
-void set_lr(torch::optim::Optimizer& opt, double lr) {
-  for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+void set_lr(torch::optim::Optimizer& opt, const std::vector<ParamGroup>& spec, double lr) {
+  for (size_t i = 0; i < spec.size(); ++i)
+    static_cast<torch::optim::AdamWOptions&>(opt.param_groups()[i].options()).lr(lr * spec[i].lr_scale);
 }
 
 void save_optimizer(torch::optim::Optimizer& opt, const std::string& path) {
@@ -84,7 +81,8 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
   fs::create_directories(checkpoint_dir);
 
   auto trainable = peft.trainable_tensors();
-  auto optimizer = make_optimizer(trainable, o);
+  const auto groups = param_groups(trainable, o.weight_decay, o.loraplus_lr_ratio);
+  auto optimizer = make_optimizer(groups, o.lr);
   std::vector<torch::Tensor> params;
   for (auto& [_, t] : trainable) params.push_back(t);
   const int64_t n = static_cast<int64_t>(train_data.features.size());
@@ -174,7 +172,7 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
       }
       if (o.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params, o.max_grad_norm);
       const double lr = o.lr * lr_factor(decay, state.step, warmup, total);
-      set_lr(*optimizer, lr);
+      set_lr(*optimizer, groups, lr);
       optimizer->step();
       optimizer->zero_grad();
       ++state.step;

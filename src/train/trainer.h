@@ -19,6 +19,7 @@ struct TrainOptions {
   bool group_by_length = false;  // batches of similar lengths: less padding, faster steps
   double lr = 1e-3;
   double weight_decay = 0.01;
+  double loraplus_lr_ratio = 0;  // > 0: LoRA+, B factors and 1-D tensors at lr × this (train/param_groups.h)
   double warmup_ratio = 0.06;
   std::string schedule = "linear";
   double max_grad_norm = 1.0;
