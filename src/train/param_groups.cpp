@@ -27,4 +27,19 @@ std::vector<ParamGroup> param_groups(const methods::NamedTensors& trainable, dou
   return out;
 }
 
+std::unique_ptr<torch::optim::AdamW> make_adamw(const std::vector<ParamGroup>& groups, double lr) {
+  require(!groups.empty(), "the method has no trainable tensors");
+  std::vector<torch::optim::OptimizerParamGroup> torch_groups;
+  for (const auto& g : groups) {
+    auto options = torch::optim::AdamWOptions(lr * g.lr_scale).weight_decay(g.weight_decay).eps(1e-8);
+    torch_groups.emplace_back(g.tensors, std::make_unique<torch::optim::AdamWOptions>(options));
+  }
+  return std::make_unique<torch::optim::AdamW>(torch_groups, torch::optim::AdamWOptions(lr));
+}
+
+void set_lr(torch::optim::Optimizer& optimizer, const std::vector<ParamGroup>& groups, double lr) {
+  for (size_t i = 0; i < groups.size(); ++i)
+    static_cast<torch::optim::AdamWOptions&>(optimizer.param_groups()[i].options()).lr(lr * groups[i].lr_scale);
+}
+
 }  // namespace peft::train

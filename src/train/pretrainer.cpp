@@ -10,9 +10,9 @@
 #include "core/compat.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
-#include "methods/tensor_names.h"
 #include "models/checkpoint.h"
 #include "train/batch.h"
+#include "train/param_groups.h"
 #include "train/precision.h"
 #include "train/progress.h"
 #include "train/schedule.h"
@@ -55,17 +55,6 @@ torch::Tensor chosen_logits(models::TaskModel& model, const MaskedBatch& batch, 
   const auto ids = batch.input_ids.to(device);
   auto hidden = model->backbone->forward(models::ModelInputs{ids, {}, torch::ones_like(ids)});
   return model->head->forward(hidden.index({chosen}), *model->backbone).to(torch::kFloat);
-}
-
-std::unique_ptr<torch::optim::AdamW> make_optimizer(models::TaskModel& model, const PretrainOptions& o) {
-  std::vector<torch::Tensor> decay, no_decay;
-  for (auto& item : model->named_parameters())
-    (methods::is_bias(item.key()) || methods::is_layer_norm(item.key()) ? no_decay : decay).push_back(item.value());
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  for (auto [tensors, wd] : {std::pair(decay, o.weight_decay), std::pair(no_decay, 0.0)})
-    groups.emplace_back(tensors, std::make_unique<torch::optim::AdamWOptions>(
-                                     torch::optim::AdamWOptions(o.lr).weight_decay(wd)));
-  return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(o.lr));
 }
 
 // One file with weights and optimizer state, then state.json naming it: state.json is replaced last, so
@@ -177,7 +166,10 @@ PretrainResult pretrain(models::TaskModel& model, const text::WordPieceTokenizer
   fs::create_directories(checkpoint_dir);
   const MlmMasker masker(tokenizer, o.mask_probability);
   const auto autocast = autocast_dtype(o.precision);
-  auto optimizer = make_optimizer(model, o);
+  methods::NamedTensors named;
+  for (auto& item : model->named_parameters()) named.emplace_back(item.key(), item.value());
+  const auto groups = param_groups(named, o.weight_decay, 0);
+  auto optimizer = make_adamw(groups, o.lr);
   const auto parameters = model->parameters();
   const auto config = model->config().to_json();
   const int64_t warmup = static_cast<int64_t>(o.warmup_ratio * double(o.steps));
@@ -223,7 +215,7 @@ PretrainResult pretrain(models::TaskModel& model, const text::WordPieceTokenizer
     loss.backward();
     if (o.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(parameters, o.max_grad_norm);
     const double lr = o.lr * lr_factor(Decay::Linear, step, warmup, o.steps);
-    for (auto& group : optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    set_lr(*optimizer, groups, lr);
     optimizer->step();
     optimizer->zero_grad();
     ++step;

@@ -41,21 +41,6 @@ struct State {
   }
 };
 
-std::unique_ptr<torch::optim::AdamW> make_optimizer(const std::vector<ParamGroup>& spec, double lr) {
-  require(!spec.empty(), "the method has no trainable tensors");
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  for (const auto& g : spec) {
-    auto options = torch::optim::AdamWOptions(lr * g.lr_scale).weight_decay(g.weight_decay).eps(1e-8);
-    groups.emplace_back(g.tensors, std::make_unique<torch::optim::AdamWOptions>(options));
-  }
-  return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(lr));
-}
-
-void set_lr(torch::optim::Optimizer& opt, const std::vector<ParamGroup>& spec, double lr) {
-  for (size_t i = 0; i < spec.size(); ++i)
-    static_cast<torch::optim::AdamWOptions&>(opt.param_groups()[i].options()).lr(lr * spec[i].lr_scale);
-}
-
 void save_optimizer(torch::optim::Optimizer& opt, const std::string& path) {
   torch::serialize::OutputArchive archive;
   opt.save(archive);
@@ -82,7 +67,7 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
 
   auto trainable = peft.trainable_tensors();
   const auto groups = param_groups(trainable, o.weight_decay, o.loraplus_lr_ratio);
-  auto optimizer = make_optimizer(groups, o.lr);
+  auto optimizer = make_adamw(groups, o.lr);
   std::vector<torch::Tensor> params;
   for (auto& [_, t] : trainable) params.push_back(t);
   const int64_t n = static_cast<int64_t>(train_data.features.size());
