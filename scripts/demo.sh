@@ -18,18 +18,7 @@ out=runs/demo
 task=data/tasks/topic
 build/peft tasks build --out data/tasks >/dev/null
 
-# Settings picked on the dev set over the shipped model (see its README).
-# LoRA: r=8 on every linear layer and r=4 on the word embeddings with alpha 1, not 8: an embedding's B
-# starts at N(0, 1) (HF's init), so at the linear layers' scale each Adam step moves a token's row far more.
-# Full fine-tuning and Houlsby gain from batches of 64 (4.8 epochs) on dev, LoRA does not; BitFit and
-# Pfeiffer would too (+1.8 and +1.15 on dev), but the 10-minute budget has no room left for them.
-declare -A options=(
-  [full]="--method full --lr 5e-4 --batch-size 64"
-  [bitfit]="--method bitfit --lr 1e-2 --batch-size 32"
-  [lora]="--method lora --lr 2e-3 --batch-size 32 --set r=8 --set lora_alpha=8 --set target_modules=[\"query\",\"key\",\"value\",\"dense\",\"word_embeddings\"] --set rank_pattern={\"word_embeddings\":4} --set alpha_pattern={\"word_embeddings\":1}"
-  [houlsby]="--method houlsby --lr 3e-3 --batch-size 64 --set bottleneck=32"
-  [pfeiffer]="--method pfeiffer --lr 5e-3 --batch-size 32 --set bottleneck=64 --set init_weights=mam_adapter"
-)
+source scripts/demo-methods.sh  # options[method]: the settings picked on dev
 methods=(full bitfit lora houlsby pfeiffer)
 started=(full houlsby bitfit lora pfeiffer)  # on two lanes this order ends them within a minute
 runs=() reported=()  # run directories under $out, in start order and in table order

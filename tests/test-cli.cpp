@@ -149,6 +149,23 @@ TEST_F(CliTraining, Bf16MixedPrecisionTrainsAndIsRecorded) {
             std::string::npos);
 }
 
+TEST_F(CliTraining, TrainsOnCudaAndItsAdapterScoresTheSameOnTheCpu) {
+  PEFT_SKIP_WITHOUT_CUDA();
+  auto r = peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") + " --dev " +
+                               dir_->path("dev.tsv") + " --method lora --set r=4 --lr 1e-2 --epochs 6 --batch-size 8" +
+                               " --device cuda --precision f32 --quiet --out " + dir_->path("cuda"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto dev_accuracy = nlohmann::json::parse(r.out)["dev"]["accuracy"].get<double>();
+  EXPECT_GT(dev_accuracy, 0.9);
+  auto eval = peft_cli(*dir_, "eval --model " + kModel + " --adapter " + dir_->path("cuda") + " --data " +
+                                  dir_->path("dev.tsv") + " --device cpu");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_NEAR(nlohmann::json::parse(eval.out)["accuracy"].get<double>(), dev_accuracy, 1e-9);
+  auto bench = peft_cli(*dir_, "bench --model " + kModel + " --method lora --batch 4 --seq 16 --steps 3 --device cuda");
+  ASSERT_EQ(bench.exit_code, 0) << bench.err;
+  EXPECT_EQ(nlohmann::json::parse(bench.out)["device"], "cuda");
+}
+
 TEST(CliPretrain, ContinuesPretrainingAnHfModel) {
   TempDir dir;
   std::string corpus;

@@ -1,6 +1,9 @@
 // Parity with HuggingFace transformers: the fixture checkpoints, run on the fixture inputs in eval mode,
-// give HF's embeddings, last hidden states and logits to 1e-4 for every family and head we support.
+// give HF's embeddings, last hidden states and logits to 1e-4 for every family and head we support, on the
+// CPU and on a GPU where there is one.
 #include <gtest/gtest.h>
+
+#include <tuple>
 
 #include "test_support.h"
 
@@ -90,6 +93,21 @@ TEST(HfParity, PaddingDoesNotChangeRealTokens) {
                             in.attention_mask.slice(0, row, row + 1).slice(1, 0, len)};
   torch::NoGradGuard no_grad;
   EXPECT_TRUE(AllClose(model->forward(alone), at(e, "single.logits").slice(0, row, row + 1)));
+}
+
+TEST(HfParity, EveryFamilyAndHeadOnCuda) {
+  PEFT_SKIP_WITHOUT_CUDA();
+  const std::vector<std::tuple<std::string, TaskKind, int64_t>> cases = {
+      {"bert_cls", TaskKind::SequenceClassification, 0}, {"bert_mlm", TaskKind::MaskedLM, 0},
+      {"bert_tok", TaskKind::TokenClassification, 5}, {"roberta_cls", TaskKind::SequenceClassification, 2}};
+  for (const auto& [name, kind, labels] : cases) {
+    auto model = load_eval(name, kind, labels);
+    model->to(torch::kCUDA);
+    const auto e = expected(name);
+    torch::NoGradGuard no_grad;
+    EXPECT_TRUE(AllClose(model->forward(inputs_of(e, "single").to(torch::kCUDA)).cpu(), at(e, "single.logits")))
+        << name;
+  }
 }
 
 }  // namespace

@@ -15,8 +15,9 @@ using models::TaskKind;
 
 // ---- parity with HF PEFT ----------------------------------------------------------------------------
 
-methods::PeftModel load_hf_lora() {
+methods::PeftModel load_hf_lora(const torch::Device& device = torch::kCPU) {
   auto base = models::load_task_model(fixture("bert_cls/model"), {TaskKind::SequenceClassification, 0, 0});
+  base->to(device);
   return methods::PeftModel::load_adapter(base, fixture("bert_cls_lora/adapter"));
 }
 
@@ -72,6 +73,18 @@ TEST(LoraParity, MergeMatchesHfAndUnmergedAndUnmergeRestoresWeights) {
   for (const auto& item : peft.model->named_parameters())
     EXPECT_TRUE(AllClose(item.value(), at(before, item.key()), 1e-6)) << item.key();
   EXPECT_TRUE(AllClose(peft.model->forward(in), unmerged, 1e-6));
+}
+
+TEST(LoraParity, LogitsAndMergedLogitsMatchHfOnCuda) {
+  PEFT_SKIP_WITHOUT_CUDA();
+  auto peft = load_hf_lora(torch::kCUDA);
+  peft.model->eval();
+  auto e = expected("bert_cls_lora");
+  const auto in = inputs_of(e, "single").to(torch::kCUDA);
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(AllClose(peft.model->forward(in).cpu(), at(e, "single.logits")));
+  peft.model->merge_sites();
+  EXPECT_TRUE(AllClose(peft.model->forward(in).cpu(), at(e, "merged.single.logits")));
 }
 
 TEST(LoraParity, LossAndGradientsMatchHf) {

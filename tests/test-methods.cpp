@@ -39,10 +39,13 @@ void train_steps(methods::PeftModel& peft, int steps, std::optional<torch::Scala
   for (auto& [name, t] : peft.trainable_tensors()) params.push_back(t);
   torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(1e-2));
   peft.model->train();
+  const auto device = peft.model->parameters().front().device();
   for (int step = 0; step < steps; ++step) {
     const auto batch = random_batch(100 + step);
     optimizer.zero_grad();
-    peft.model->loss(train::forward_fp32_logits(*peft.model, batch.inputs, autocast), batch.labels).backward();
+    peft.model->loss(train::forward_fp32_logits(*peft.model, batch.inputs.to(device), autocast),
+                     batch.labels.to(device))
+        .backward();
     optimizer.step();
   }
 }
@@ -59,6 +62,35 @@ class EveryMethod : public ::testing::TestWithParam<MethodCase> {
     return attach(std::move(base), GetParam().method(), GetParam().config);
   }
   methods::TaskInfo task() const { return {TaskKind::SequenceClassification, {"neg", "neu", "pos"}, 16}; }
+  bool trains_all() const { return GetParam().name == "full"; }  // the case freezes nothing
+
+  // Trains a little on `device`, saves the adapter, and reloads it onto a fresh copy of the base on the
+  // CPU with another head (the adapter's must replace it: the fingerprint ignores heads). The function
+  // comes back bit-exactly from the CPU, to fp32 rounding from a GPU.
+  void expect_saved_adapter_reloads(const torch::Device& device) const {
+    auto base = tiny_model(1);
+    const auto base_weights = snapshot(*base);
+    base->to(device);
+    auto peft = make(base);
+    train_steps(peft, 2);
+    peft.model->eval();
+    const auto batch = random_batch(9);
+    torch::NoGradGuard no_grad;
+    const auto logits = peft.model->forward(batch.inputs.to(device)).cpu();
+
+    TempDir dir;
+    peft.save_adapter(dir.path("adapter"), task());
+    auto fresh = tiny_model_with(base_weights);
+    torch::manual_seed(99);
+    models::init_parameters(*fresh, 0.5, [&](const std::string& n) { return fresh->is_head_parameter(n); });
+    auto loaded = methods::PeftModel::load_adapter(fresh, dir.path("adapter"));
+    loaded.model->eval();
+    EXPECT_STREQ(loaded.method->method_name(), GetParam().method().c_str());
+    EXPECT_EQ(trainable_names(loaded), trainable_names(peft));
+    const auto reloaded = loaded.model->forward(batch.inputs);
+    if (device.is_cpu()) EXPECT_TRUE(torch::equal(reloaded, logits));
+    else EXPECT_TRUE(AllClose(reloaded, logits));
+  }
 };
 
 // Trains a few steps, then checks that every trainable tensor moved and every frozen one is bit-identical.
@@ -86,12 +118,20 @@ void expect_training_changes_exactly_the_trainable_tensors(methods::PeftModel pe
 }
 
 TEST_P(EveryMethod, TrainingChangesExactlyTheTrainableTensors) {
-  expect_training_changes_exactly_the_trainable_tensors(make(tiny_model(1)), GetParam().name == "full", std::nullopt);
+  expect_training_changes_exactly_the_trainable_tensors(make(tiny_model(1)), trains_all(), std::nullopt);
 }
 
 TEST_P(EveryMethod, Bf16MixedPrecisionTrainingChangesExactlyTheTrainableTensors) {
-  expect_training_changes_exactly_the_trainable_tensors(make(tiny_model(1)), GetParam().name == "full",
-                                                        torch::kBFloat16);
+  expect_training_changes_exactly_the_trainable_tensors(make(tiny_model(1)), trains_all(), torch::kBFloat16);
+}
+
+TEST_P(EveryMethod, CudaTrainingChangesExactlyTheTrainableTensorsInFp32AndBf16) {
+  PEFT_SKIP_WITHOUT_CUDA();
+  for (auto autocast : {std::optional<torch::ScalarType>(), std::optional<torch::ScalarType>(torch::kBFloat16)}) {
+    auto base = tiny_model(1);
+    base->to(torch::kCUDA);
+    expect_training_changes_exactly_the_trainable_tensors(make(base), trains_all(), autocast);
+  }
 }
 
 TEST_P(EveryMethod, GradientsReachOnlyTrainableTensors) {
@@ -119,32 +159,19 @@ TEST_P(EveryMethod, GradientsReachOnlyTrainableTensors) {
 }
 
 TEST_P(EveryMethod, SavedAdapterReloadsOntoAFreshCopyOfTheBase) {
-  auto base = tiny_model(1);
-  const auto base_weights = snapshot(*base);
-  auto peft = make(base);
-  train_steps(peft, 2);
-  peft.model->eval();
-  const auto batch = random_batch(9);
-  torch::NoGradGuard no_grad;
-  const auto logits = peft.model->forward(batch.inputs);
-
+  expect_saved_adapter_reloads(torch::kCPU);
   TempDir dir;
-  peft.save_adapter(dir.path("adapter"), task());
-  auto fresh = tiny_model_with(base_weights);
-  // A different head on the fresh base: the adapter's head must replace it (the fingerprint ignores heads).
-  torch::manual_seed(99);
-  models::init_parameters(*fresh, 0.5, [&](const std::string& n) { return fresh->is_head_parameter(n); });
-  auto loaded = methods::PeftModel::load_adapter(fresh, dir.path("adapter"));
-  loaded.model->eval();
-  EXPECT_STREQ(loaded.method->method_name(), GetParam().method().c_str());
-  EXPECT_EQ(trainable_names(loaded), trainable_names(peft));
-  EXPECT_TRUE(torch::equal(loaded.model->forward(batch.inputs), logits));
-
+  make(tiny_model(1)).save_adapter(dir.path("adapter"), task());
   const auto config = methods::read_adapter_config(dir.path("adapter"));
   const auto info = methods::adapter_task(dir.path("adapter"), config);
   EXPECT_EQ(info.kind, TaskKind::SequenceClassification);
   EXPECT_EQ(info.labels, task().labels);
   EXPECT_EQ(info.max_length, 16);
+}
+
+TEST_P(EveryMethod, AdapterTrainedOnCudaReloadsOnTheCpu) {
+  PEFT_SKIP_WITHOUT_CUDA();
+  expect_saved_adapter_reloads(torch::kCUDA);
 }
 
 TEST_P(EveryMethod, AdapterRefusesAnotherBase) {

@@ -145,6 +145,13 @@ inline int64_t numel_where(torch::nn::Module& module, const std::function<bool(c
 
 inline bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
+// ---- a GPU, where this LibTorch sees one ------------------------------------------------------------
+
+// Tests of the CUDA path begin with this: on a machine without a GPU (Debian's CPU-only LibTorch, CI)
+// they report SKIPPED instead of passing vacuously.
+#define PEFT_SKIP_WITHOUT_CUDA() \
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device visible to this LibTorch"
+
 // ---- files and errors --------------------------------------------------------------------------------
 
 using test::error_of;
