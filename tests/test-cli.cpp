@@ -1,5 +1,6 @@
 // End-to-end tests of the `peft` command: a tiny training run that learns, eval/predict/merge agreeing with
 // it, resume, and each bad input giving one error line and a non-zero exit code.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -161,9 +162,27 @@ TEST_F(CliTraining, TrainsOnCudaAndItsAdapterScoresTheSameOnTheCpu) {
                                   dir_->path("dev.tsv") + " --device cpu");
   ASSERT_EQ(eval.exit_code, 0) << eval.err;
   EXPECT_NEAR(nlohmann::json::parse(eval.out)["accuracy"].get<double>(), dev_accuracy, 1e-9);
-  auto bench = peft_cli(*dir_, "bench --model " + kModel + " --method lora --batch 4 --seq 16 --steps 3 --device cuda");
-  ASSERT_EQ(bench.exit_code, 0) << bench.err;
-  EXPECT_EQ(nlohmann::json::parse(bench.out)["device"], "cuda");
+}
+
+// One JSON line: throughput, and peak memory of the host and, on a GPU, of the device.
+nlohmann::json bench(const std::string& device) {
+  TempDir dir;
+  auto r = peft_cli(dir, "bench --model " + kModel + " --method lora --batch 4 --seq 16 --steps 2 --threads 1" +
+                             " --device " + device);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["device"], device);
+  EXPECT_GT(j["tokens_per_second"].get<double>(), 0);
+  EXPECT_GT(j["peak_rss_bytes"].get<int64_t>(), 0);
+  return j;
+}
+
+TEST(CliBench, MeasuresATrainingStepOnTheCpu) { EXPECT_FALSE(bench("cpu").contains("peak_device_bytes")); }
+
+TEST(CliBench, MeasuresATrainingStepAndDeviceMemoryOnCuda) {
+  PEFT_SKIP_WITHOUT_CUDA();
+  EXPECT_GT(bench("cuda")["peak_device_bytes"].get<int64_t>(), 0);
 }
 
 TEST(CliPretrain, ContinuesPretrainingAnHfModel) {

@@ -1,18 +1,11 @@
 #include "bench/step_bench.h"
 
 #include <chrono>
-#include <fstream>
 
+#include "bench/memory.h"
 #include "train/precision.h"
 
 namespace peft::bench {
-
-int64_t peak_rss_bytes() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  return 0;
-}
 
 nlohmann::json bench_training_step(methods::PeftModel& peft, const StepBenchOptions& o, const torch::Device& device) {
   auto& model = *peft.model;
@@ -36,22 +29,25 @@ nlohmann::json bench_training_step(methods::PeftModel& peft, const StepBenchOpti
     return loss.item<double>();  // a host sync, so the timing covers the whole step on any device
   };
   for (int64_t i = 0; i < o.warmup; ++i) step();
+  reset_peak_device_bytes(device);  // the timed steps' high-water mark, optimizer state included
   const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < o.steps; ++i) step();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto counts = peft.count_parameters();
-  return {{"method", peft.method->method_name()},
-          {"device", device.str()},
-          {"threads", torch::get_num_threads()},
-          {"batch", o.batch},
-          {"seq", o.seq},
-          {"precision", o.precision},
-          {"steps", o.steps},
-          {"ms_per_step", 1000.0 * seconds / double(o.steps)},
-          {"tokens_per_second", double(o.batch * o.seq * o.steps) / seconds},
-          {"trainable_parameters", counts.trainable},
-          {"trainable_share", counts.share()},
-          {"peak_rss_bytes", peak_rss_bytes()}};
+  nlohmann::json result = {{"method", peft.method->method_name()},
+                           {"device", device.str()},
+                           {"threads", torch::get_num_threads()},
+                           {"batch", o.batch},
+                           {"seq", o.seq},
+                           {"precision", o.precision},
+                           {"steps", o.steps},
+                           {"ms_per_step", 1000.0 * seconds / double(o.steps)},
+                           {"tokens_per_second", double(o.batch * o.seq * o.steps) / seconds},
+                           {"trainable_parameters", counts.trainable},
+                           {"trainable_share", counts.share()},
+                           {"peak_rss_bytes", peak_rss_bytes()}};
+  if (auto bytes = peak_device_bytes(device)) result["peak_device_bytes"] = *bytes;
+  return result;
 }
 
 }  // namespace peft::bench

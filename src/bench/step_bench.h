@@ -14,7 +14,7 @@ struct StepBenchOptions {
   std::string precision = "f32";  // f32 or bf16 (train/precision.h)
 };
 
+// Peak memory: the process's resident set, and on a GPU also the bytes allocated there (peak_device_bytes).
 nlohmann::json bench_training_step(methods::PeftModel& peft, const StepBenchOptions& options, const torch::Device& device);
-int64_t peak_rss_bytes();  // the process's high-water resident memory (Linux), 0 when unknown
 
 }  // namespace peft::bench
