@@ -124,7 +124,8 @@ PeftModel PeftModel::load_adapter(models::TaskModel base, const std::string& dir
   const auto config_path = (fs::path(dir) / kConfigFile).string();
   const auto weights_path = (fs::path(dir) / kWeightsFile).string();
   auto config = read_adapter_config(dir);
-  const auto& info = method_for_peft_type(config["peft_type"].get<std::string>(), config_path);
+  const auto peft_type = config["peft_type"].get<std::string>();
+  const auto& info = method_for_peft_type(peft_type, config_path);
   if (config.contains("peft_cpp") && config["peft_cpp"].contains("base_fingerprint")) {
     const auto expected = config["peft_cpp"]["base_fingerprint"].get<std::string>();
     const auto actual = fingerprint(*base);
