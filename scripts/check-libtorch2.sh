@@ -3,13 +3,14 @@
 # LibTorch 1.13 and no GPU: a Debian 13 root (debootstrap, as root) with its libtorch-dev 2.6, or with
 # `cuda`, its libtorch-cuda-dev 2.6 and CUDA 12.4 (the CUDA code paths compile and link; without a GPU the
 # CUDA tests report SKIPPED). The working tree is tested as it is, committed or not.
-#   scripts/check-libtorch2.sh [cpu|cuda] [ROOT, default /var/tmp/peft-trixie]
+#   scripts/check-libtorch2.sh [cpu|cuda] [ROOT, default /var/tmp/peft-trixie-cpu or -cuda]
+# One root per flavour: the two LibTorch packages replace each other, and the CUDA one stays half-configured.
 # cuDNN comes from a Debian package that downloads it from NVIDIA at install time, which fails on a machine
 # that reaches only Debian's mirror; peft.cpp calls no cuDNN function, so a stub library with the names
 # LibTorch links against stands in for it.
 set -euo pipefail
 flavour=${1:-cpu}
-root=${2:-/var/tmp/peft-trixie}
+root=${2:-/var/tmp/peft-trixie-$flavour}
 [[ $flavour == cpu || $flavour == cuda ]] || { echo "usage: $0 [cpu|cuda] [ROOT]" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "$0: needs root (debootstrap, chroot)" >&2; exit 2; }
 cd "$(dirname "$0")/.."
