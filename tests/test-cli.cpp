@@ -106,6 +106,23 @@ TEST_F(CliTraining, AdapterRefusesAnotherBase) {
   EXPECT_NE(r.err.find("another base model"), std::string::npos) << r.err;
 }
 
+TEST_F(CliTraining, UnionTakesEachMembersOptionsAndItsAdapterEvaluates) {
+  auto r = peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") + " --dev " +
+                               dir_->path("dev.tsv") + " --method houlsby+lora --set houlsby.bottleneck=2" +
+                               " --set lora.r=3 --set lora.target_modules=word_embeddings,value --max-steps 4" +
+                               " --batch-size 8 --threads 1 --quiet --out " + dir_->path("union"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto config = nlohmann::json::parse(io::read_file(dir_->path("union/adapter_config.json")));
+  EXPECT_EQ(config["peft_type"], "UNION");
+  EXPECT_EQ(config["houlsby"]["bottleneck"], 2);
+  EXPECT_EQ(config["lora"]["r"], 3);
+  auto eval = peft_cli(*dir_, "eval --model " + kModel + " --adapter " + dir_->path("union") + " --data " +
+                                  dir_->path("dev.tsv"));
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const auto trained = nlohmann::json::parse(io::read_file(dir_->path("union/metrics.json")));
+  EXPECT_NEAR(nlohmann::json::parse(eval.out)["accuracy"].get<double>(), trained["dev"]["accuracy"].get<double>(), 1e-9);
+}
+
 TEST_F(CliTraining, ResumeContinuesFromTheCheckpoint) {
   // A copy, so the other tests see the first run's files whatever order they run in.
   std::filesystem::copy(dir_->path("adapter"), dir_->path("resumed"), std::filesystem::copy_options::recursive);
@@ -235,6 +252,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "unknown or unsupported option 'rank'"},
         BadInput{"train --model " + kModel + " --train $TRAIN --method lora --set target_modules=qurey --out $DIR/out",
                  "'qurey' matched no module"},
+        BadInput{"train --model " + kModel + " --train $TRAIN --method houlsby+lora --set lora.rank=2 --out $DIR/out",
+                 "lora: unknown or unsupported option 'rank'"},
         BadInput{"train --model " + kModel + " --train $DIR/missing.tsv --out $DIR/out", "missing.tsv"},
         BadInput{"train --model " + kModel + " --train $DIR/broken.jsonl --out $DIR/out", "broken.jsonl:2"},
         BadInput{"train --model $DIR --train $TRAIN --out $DIR/out", "config.json"},

@@ -30,6 +30,10 @@ const std::vector<MethodCase> kMethods = {
     {"houlsby", {{"bottleneck", 4}}, false},
     {"pfeiffer", {{"bottleneck", 4}}, false},
     {"pfeiffer_mam", {{"bottleneck", 4}, {"init_weights", "mam_adapter"}}, true},
+    {"houlsby+lora_embeddings",
+     {{"houlsby", {{"bottleneck", 4}}}, {"lora", {{"r", 4}, {"target_modules", {"value", "word_embeddings"}}}}},
+     false},
+    {"bitfit+lora", {{"lora", {{"r", 2}}}}, true},
 };
 
 // A few AdamW steps on random batches, optimising exactly PeftModel::trainable_tensors(); forward passes
@@ -201,7 +205,11 @@ TEST_P(EveryMethod, FreshlyAttachedMethodKeepsTheModelsFunction) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod, ::testing::ValuesIn(kMethods),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& info) {  // gtest names allow [A-Za-z0-9_] only
+                           auto name = info.param.name;
+                           std::replace(name.begin(), name.end(), '+', 'X');
+                           return name;
+                         });
 
 // ---- parameter counts ---------------------------------------------------------------------------------
 
@@ -290,6 +298,41 @@ TEST(ParameterCounts, PfeifferAddsOneAdapterPerLayer) {
   EXPECT_EQ(c.base, dims.total());
   EXPECT_EQ(c.added, dims.layers * adapter_size(dims.d, 4));
   EXPECT_EQ(c.trainable, c.added + dims.head());
+}
+
+TEST(ParameterCounts, UnionAddsItsMembersAndTrainsWhatAnyOfThemTrains) {
+  const nlohmann::json houlsby = {{"bottleneck", 4}}, lora = {{"r", 4}, {"target_modules", {"word_embeddings"}}};
+  const auto h = counts("houlsby", houlsby), l = counts("lora", lora);
+  const auto c = counts("houlsby+lora", {{"houlsby", houlsby}, {"lora", lora}});
+  EXPECT_EQ(c.base, tiny_dims().total());
+  EXPECT_EQ(c.added, h.added + l.added);
+  EXPECT_EQ(c.trainable, h.trainable + l.added);  // the head once: both members train it
+}
+
+TEST(MethodUnion, SavesEachMembersOptionsUnderItsName) {
+  auto peft = attach(tiny_model(1), "houlsby+lora", {{"houlsby", {{"bottleneck", 3}}}, {"lora", {{"r", 2}}}});
+  const auto config = peft.method->config_json();
+  EXPECT_EQ(config["methods"], nlohmann::json({"houlsby", "lora"}));
+  EXPECT_EQ(config["houlsby"]["bottleneck"], 3);
+  EXPECT_EQ(config["lora"]["r"], 2);
+  EXPECT_STREQ(peft.method->peft_type(), "UNION");
+  EXPECT_FALSE(peft.method->mergeable());  // the adapters cannot fold into the base
+}
+
+TEST(MethodUnion, BadUnionsAreClearErrors) {
+  auto message = error_of([] { methods::create_method("houlsby+lorra", nlohmann::json::object()); });
+  EXPECT_TRUE(has(message, "unknown method 'lorra'")) << message;
+  message = error_of([] { methods::create_method("lora+lora", nlohmann::json::object()); });
+  EXPECT_TRUE(has(message, "'lora' is named twice")) << message;
+  message = error_of([] { methods::create_method("houlsby+lora", {{"r", 2}}); });
+  EXPECT_TRUE(has(message, "under their method's name") && has(message, "'r'")) << message;
+  message = error_of([] { methods::create_method("houlsby+lora", {{"lora", {{"rank", 2}}}}); });
+  EXPECT_TRUE(has(message, "lora: unknown or unsupported option 'rank'")) << message;
+  message = error_of([] { methods::create_method("union", {{"methods", {"lora"}}}); });
+  EXPECT_TRUE(has(message, "at least two")) << message;
+  // Both put an adapter after every MLP under the same tensor names.
+  message = error_of([] { attach(tiny_model(1), "houlsby+pfeiffer", nlohmann::json::object()); });
+  EXPECT_TRUE(has(message, "would both save tensor")) << message;
 }
 
 // ---- bottleneck initialisations (AdapterHub's init_weights) -----------------------------------------

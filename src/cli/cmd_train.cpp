@@ -105,8 +105,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--train", args->train_file, "training data: .tsv, .csv, .jsonl or .conll")->required();
   cmd->add_option("--dev", args->dev_file, "dev data: evaluation, early stopping, best-adapter keeping");
   cmd->add_option("--test", args->test_file, "test data, scored once with the kept adapter");
-  cmd->add_option("--method", args->method, "full, bitfit, lora, houlsby, pfeiffer")->capture_default_str();
-  cmd->add_option("--set", args->sets, "method option key=value (repeatable), e.g. --set r=8");
+  cmd->add_option("--method", args->method, "full, bitfit, lora, houlsby, pfeiffer, or several as a+b")->capture_default_str();
+  cmd->add_option("--set", args->sets, "method option key=value (repeatable), e.g. --set r=8 (in a+b: --set b.r=8)");
   cmd->add_option("--out", args->out, "output directory")->required();
   cmd->add_option("--task", args->task, "auto, classification, regression, tagging")->capture_default_str();
   cmd->add_option("--max-length", args->max_length, "tokens per example")->capture_default_str();

@@ -75,16 +75,22 @@ nlohmann::json parse_sets(const std::vector<std::string>& sets) {
     const auto eq = s.find('=');
     require(eq != std::string::npos && eq > 0, "--set '" + s + "': expected key=value");
     const auto key = s.substr(0, eq), value = s.substr(eq + 1);
+    // "lora.r": the option r of the member lora of a union (houlsby+lora).
+    const auto dot = key.find('.');
+    if (dot != std::string::npos)
+      require(!out.contains(key.substr(0, dot)) || out[key.substr(0, dot)].is_object(),
+              "--set '" + s + "': '" + key.substr(0, dot) + "' was set to a value, not options");
+    auto& slot = dot == std::string::npos ? out[key] : out[key.substr(0, dot)][key.substr(dot + 1)];
     auto parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
     if (!parsed.is_discarded()) {
-      out[key] = parsed;
+      slot = parsed;
     } else if (value.find(',') != std::string::npos) {
       nlohmann::json list = nlohmann::json::array();
       std::stringstream ss(value);
       for (std::string item; std::getline(ss, item, ',');) list.push_back(item);
-      out[key] = list;
+      slot = list;
     } else {
-      out[key] = value;
+      slot = value;
     }
   }
   return out;

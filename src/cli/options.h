@@ -28,7 +28,8 @@ struct ColumnOptions {
 };
 
 // "--set key=value" pairs into a JSON object; values parse as JSON when they can ("8", "true", "[1]"),
-// "a,b" becomes a list of strings, anything else stays a string.
+// "a,b" becomes a list of strings, anything else stays a string. "lora.r=8" sets {"lora": {"r": 8}}: an
+// option of one member of a union (houlsby+lora).
 nlohmann::json parse_sets(const std::vector<std::string>& sets);
 
 // A model ready to run: the base (from --model), the adapter on it when one was given, and what task it does.

@@ -1,8 +1,11 @@
 #include "methods/registry.h"
 
+#include <sstream>
+
 #include "core/error.h"
 #include "methods/bottleneck_adapter.h"
 #include "methods/lora.h"
+#include "methods/method_union.h"
 #include "methods/selective.h"
 
 namespace peft::methods {
@@ -19,6 +22,8 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Houlsby); }},
       {"pfeiffer", "PFEIFFER", "Pfeiffer adapter: one bottleneck adapter per layer, after the MLP",
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Pfeiffer); }},
+      {"union", "UNION", "several methods at once, named a+b (e.g. houlsby+lora); options as a.key=value",
+       [](const nlohmann::json& c) { return std::make_shared<MethodUnion>(c); }},
   };
   return methods;
 }
@@ -32,6 +37,15 @@ std::string known_names() {
 }  // namespace
 
 std::shared_ptr<Method> create_method(const std::string& name, const nlohmann::json& config) {
+  if (name.find('+') != std::string::npos) {  // "houlsby+lora": a union of the named methods
+    require(config.is_object() || config.is_null(), name + ": config must be a JSON object");
+    nlohmann::json union_config = config.is_null() ? nlohmann::json::object() : config;
+    require(!union_config.contains("methods"), name + ": the name already lists the methods; drop 'methods'");
+    union_config["methods"] = nlohmann::json::array();
+    std::stringstream names(name);
+    for (std::string member; std::getline(names, member, '+');) union_config["methods"].push_back(member);
+    return std::make_shared<MethodUnion>(union_config);
+  }
   for (const auto& m : builtin_methods())
     if (m.name == name) return m.make(config);
   throw Error("unknown method '" + name + "' (known: " + known_names() + ")");

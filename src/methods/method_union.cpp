@@ -1,0 +1,68 @@
+#include "methods/method_union.h"
+
+#include <set>
+
+#include "core/error.h"
+#include "methods/method_config.h"
+#include "methods/registry.h"
+
+namespace peft::methods {
+
+MethodUnion::MethodUnion(const nlohmann::json& json) {
+  MethodConfig c(json, "union");
+  const auto names = c.get<std::vector<std::string>>("methods", {});
+  require(names.size() >= 2, "union: 'methods' must name at least two methods (e.g. houlsby+lora)");
+  std::set<std::string> seen;
+  for (const auto& name : names) {
+    require(name != "union", "union: a union cannot contain another union");
+    require(seen.insert(name).second, "union: method '" + name + "' is named twice");
+    const auto* options = c.raw(name);
+    members_.push_back(create_method(name, options ? *options : nlohmann::json::object()));
+    name_ += (name_.empty() ? "" : "+") + name;
+    register_module(name, members_.back());
+  }
+  try {
+    c.finish();
+  } catch (const Error& e) {  // a member's option given without its member's name
+    throw Error(name_ + ": options go under their method's name (e.g. " + names.back() + ".key=value); " + e.what());
+  }
+}
+
+void MethodUnion::attach(models::TaskModelImpl& model) {
+  for (auto& m : members_) m->attach(model);
+  std::set<std::string> names;
+  for (const auto& [name, _] : own_tensors())
+    require(names.insert(name).second, name_ + ": two methods would both save tensor '" + name + "'");
+}
+
+bool MethodUnion::trains_base_tensor(const std::string& name) const {
+  for (const auto& m : members_)
+    if (m->trains_base_tensor(name)) return true;
+  return false;
+}
+
+NamedTensors MethodUnion::own_tensors() const {
+  NamedTensors out;
+  for (const auto& m : members_) {
+    auto tensors = m->own_tensors();
+    out.insert(out.end(), tensors.begin(), tensors.end());
+  }
+  return out;
+}
+
+nlohmann::json MethodUnion::config_json() const {
+  nlohmann::json out = {{"methods", nlohmann::json::array()}};
+  for (const auto& m : members_) {
+    out["methods"].push_back(m->method_name());
+    out[m->method_name()] = m->config_json();
+  }
+  return out;
+}
+
+bool MethodUnion::mergeable() const {
+  for (const auto& m : members_)
+    if (!m->mergeable()) return false;
+  return true;
+}
+
+}  // namespace peft::methods

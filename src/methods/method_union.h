@@ -1,0 +1,30 @@
+// Several methods on one base at once (AdapterHub's ConfigUnion, e.g. MAM = prefix + parallel adapter):
+// named "a+b" (houlsby+lora), each member reading its own options under its name ({"lora": {"r": 2}},
+// or `--set lora.r=2`). Members attach in order; their tensors must not share a name.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "methods/method.h"
+
+namespace peft::methods {
+
+class MethodUnion : public Method {
+ public:
+  // `config["methods"]` lists the members; `config[member]` holds each one's options.
+  explicit MethodUnion(const nlohmann::json& config);
+  const char* method_name() const override { return name_.c_str(); }
+  const char* peft_type() const override { return "UNION"; }
+  void attach(models::TaskModelImpl& model) override;
+  bool trains_base_tensor(const std::string& name) const override;
+  NamedTensors own_tensors() const override;
+  nlohmann::json config_json() const override;
+  bool mergeable() const override;
+
+ private:
+  std::string name_;  // the members' names joined by '+'
+  std::vector<std::shared_ptr<Method>> members_;
+};
+
+}  // namespace peft::methods
