@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job from a fresh machine: install what is missing, build, build the five tasks from Debian
-# packages, then fine-tune full, BitFit, LoRA, Houlsby and Pfeiffer on the topic task over the shipped
-# model and compare them: a table (runs/demo/table.md) and a plot (runs/demo/figure.png).
+# packages, then fine-tune full, BitFit, LoRA, Houlsby (alone and with an embedding LoRA) and Pfeiffer on
+# the topic task over the shipped model and compare them: a table (runs/demo/table.md) and a plot
+# (runs/demo/figure.png).
 # PEFT_MODEL=DIR runs it on another HF BERT/RoBERTa directory; PEFT_DEMO_STEPS changes the training length;
 # PEFT_DEMO_SEEDS="42 43 44" repeats every method with each seed (runs/demo/seed<N>/<method>) and reports
 # each method's mean ± sd.
@@ -19,8 +20,8 @@ task=data/tasks/topic
 build/peft tasks build --out data/tasks >/dev/null
 
 source scripts/demo-methods.sh  # options[method]: the settings picked on dev
-methods=(full bitfit lora houlsby pfeiffer)
-started=(full houlsby bitfit lora pfeiffer)  # on two lanes this order ends them within a minute
+methods=(full bitfit lora houlsby houlsby+lora pfeiffer)
+started=(full houlsby houlsby+lora lora bitfit pfeiffer)  # on two lanes this order ends them within a minute
 runs=() reported=()  # run directories under $out, in start order and in table order
 declare -A seed_of=()
 for seed in "${seeds[@]}"; do
