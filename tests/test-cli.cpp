@@ -120,7 +120,8 @@ TEST_F(CliTraining, UnionTakesEachMembersOptionsAndItsAdapterEvaluates) {
                                   dir_->path("dev.tsv"));
   ASSERT_EQ(eval.exit_code, 0) << eval.err;
   const auto trained = nlohmann::json::parse(io::read_file(dir_->path("union/metrics.json")));
-  EXPECT_NEAR(nlohmann::json::parse(eval.out)["accuracy"].get<double>(), trained["dev"]["accuracy"].get<double>(), 1e-9);
+  EXPECT_NEAR(nlohmann::json::parse(eval.out)["accuracy"].get<double>(), trained["dev"]["accuracy"].get<double>(),
+              1e-9);
 }
 
 TEST_F(CliTraining, ResumeContinuesFromTheCheckpoint) {

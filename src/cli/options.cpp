@@ -77,10 +77,13 @@ nlohmann::json parse_sets(const std::vector<std::string>& sets) {
     const auto key = s.substr(0, eq), value = s.substr(eq + 1);
     // "lora.r": the option r of the member lora of a union (houlsby+lora).
     const auto dot = key.find('.');
-    if (dot != std::string::npos)
-      require(!out.contains(key.substr(0, dot)) || out[key.substr(0, dot)].is_object(),
-              "--set '" + s + "': '" + key.substr(0, dot) + "' was set to a value, not options");
-    auto& slot = dot == std::string::npos ? out[key] : out[key.substr(0, dot)][key.substr(dot + 1)];
+    auto* options = &out;
+    if (dot != std::string::npos) {
+      options = &out[key.substr(0, dot)];
+      require(options->is_null() || options->is_object(),
+              "--set '" + s + "': '" + key.substr(0, dot) + "' was set to a value");
+    }
+    auto& slot = (*options)[dot == std::string::npos ? key : key.substr(dot + 1)];
     auto parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
     if (!parsed.is_discarded()) {
       slot = parsed;
