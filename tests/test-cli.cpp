@@ -16,9 +16,11 @@ struct CliRun {
   std::string out, err;
 };
 
-CliRun peft_cli(const TempDir& dir, const std::string& args) {
+// `peft ARGS`, with environment variables when `env` names some ("NAME=value ...").
+CliRun peft_cli(const TempDir& dir, const std::string& args, const std::string& env = "") {
   const auto out = dir.path("stdout"), err = dir.path("stderr");
-  const int status = std::system((std::string(PEFT_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
+  const int status =
+      std::system((env + " " + std::string(PEFT_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
   return {WEXITSTATUS(status), io::read_file(out), io::read_file(err)};
 }
 
@@ -201,6 +203,30 @@ TEST(CliBench, MeasuresATrainingStepOnTheCpu) { EXPECT_FALSE(bench("cpu").contai
 TEST(CliBench, MeasuresATrainingStepAndDeviceMemoryOnCuda) {
   PEFT_SKIP_WITHOUT_CUDA();
   EXPECT_GT(bench("cuda")["peak_device_bytes"].get<int64_t>(), 0);
+}
+
+// The kernels OpenBLAS multiplies with in a `peft` process (OPENBLAS_VERBOSE names them as it loads, again
+// after a re-run); empty under another BLAS.
+std::string openblas_core(const std::string& env = "") {
+  TempDir dir;
+  const auto r = peft_cli(dir, "--help", "OPENBLAS_VERBOSE=2 " + env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto at = r.err.rfind("Core: ");
+  return at == std::string::npos ? "" : r.err.substr(at + 6, r.err.find('\n', at) - at - 6);
+}
+
+TEST(CliBlas, OpenBlasUsesTheCpusVectorUnits) {
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "a CPU without AVX2";
+  const auto core = openblas_core();
+  if (core.empty()) GTEST_SKIP() << "LibTorch does not use OpenBLAS here";
+  for (const char* generic : {"Prescott", "Nehalem", "Core2"}) EXPECT_NE(core, generic);
+}
+
+TEST(CliBlas, KeepsTheUsersOpenBlasCoreType) {
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "a CPU without AVX2";
+  const auto core = openblas_core("OPENBLAS_CORETYPE=Haswell");
+  if (core.empty()) GTEST_SKIP() << "LibTorch does not use OpenBLAS here";
+  EXPECT_EQ(core, "Haswell");
 }
 
 TEST(CliPretrain, ContinuesPretrainingAnHfModel) {

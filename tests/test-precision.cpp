@@ -40,7 +40,7 @@ TEST(Autocast, Bf16LogitsAreFp32AndCloseForEveryHead) {
 }
 
 TEST(Autocast, AutoPicksBf16WhereTheHardwareHasIt) {
-  EXPECT_EQ(train::resolve_precision("auto", torch::kCPU), train::cpu_has_native_bf16() ? "bf16" : "f32");
+  EXPECT_EQ(train::resolve_precision("auto", torch::kCPU), train::cpu_has_amx_bf16() ? "bf16" : "f32");
   EXPECT_EQ(train::resolve_precision("auto", torch::Device(torch::kCUDA)), "bf16");
   EXPECT_EQ(train::resolve_precision("f32", torch::Device(torch::kCUDA)), "f32");
   EXPECT_EQ(train::resolve_precision("bf16", torch::kCPU), "bf16");

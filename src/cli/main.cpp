@@ -4,10 +4,12 @@
 
 #include <c10/util/Exception.h>
 
+#include "cli/blas.h"
 #include "cli/commands.h"
 #include "core/error.h"
 
 int main(int argc, char** argv) {
+  peft::cli::use_native_blas_kernels(argv);
   CLI::App app{"peft: parameter-efficient fine-tuning of Transformer models"};
   app.require_subcommand(1);
   peft::cli::add_train_command(app);

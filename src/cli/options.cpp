@@ -3,26 +3,14 @@
 #include <sched.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 
+#include "cli/blas.h"
 #include "core/error.h"
 #include "models/checkpoint.h"
 
 namespace peft::cli {
 namespace {
-
-// Debian's LibTorch calls GEMM through libblas.so.3, which the alternatives system points at OpenBLAS
-// (openblas-pthread/) or at the ~10x slower reference BLAS (blas/). The process's memory map shows which
-// one got loaded (a timing check misfires on a busy machine).
-void warn_if_reference_blas() {
-  std::ifstream maps("/proc/self/maps");
-  for (std::string line; std::getline(maps, line);)
-    if (line.find("/blas/libblas.so") != std::string::npos) {
-      std::cerr << "peft: warning: LibTorch is using the reference BLAS (~10x slower); install libopenblas0-pthread\n";
-      return;
-    }
-}
 
 // The CPUs this process may run on. Debian's LibTorch starts with one intra-op thread on a 2-core machine,
 // which leaves half of it idle (pretraining there: 7.9k tokens/s on one thread, 13.8k on two).
@@ -54,7 +42,9 @@ void DeviceOptions::add_to(CLI::App* app) {
 }
 
 torch::Device DeviceOptions::resolve() const {
-  torch::set_num_threads(threads > 0 ? threads : usable_cpus());
+  const int n = threads > 0 ? threads : usable_cpus();
+  torch::set_num_threads(n);
+  set_blas_threads(n);
   if (device == "cuda" || (device == "auto" && torch::cuda::is_available())) {
     require(torch::cuda::is_available(), "--device cuda: no CUDA device is available to this LibTorch");
     return torch::Device(torch::kCUDA);
@@ -133,7 +123,7 @@ LoadedModel load_model(const std::string& model_dir, const std::string& adapter_
 
 void add_precision_option(CLI::App* app, std::string& precision) {
   app->add_option("--precision", precision,
-                  "f32; bf16: mixed precision (autocast); auto: bf16 where the hardware has it (CUDA, AVX512-BF16)")
+                  "f32; bf16: mixed precision (autocast); auto: bf16 where the hardware has it (CUDA, AMX)")
       ->check(CLI::IsMember({"f32", "bf16", "auto"}))
       ->capture_default_str();
 }

@@ -7,6 +7,8 @@
 
 #include <optional>
 
+#include "core/dropout.h"
+
 namespace peft::compat {
 
 constexpr bool kFusedAttention = TORCH_VERSION_MAJOR >= 2;
@@ -20,7 +22,7 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, c
 #else
   auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(q.size(-1)));
   auto probs = torch::softmax(scores + mask, -1);
-  probs = torch::dropout(probs, dropout, training);
+  probs = peft::dropout(probs, dropout, training);
   return torch::matmul(probs, v);
 #endif
 }

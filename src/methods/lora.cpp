@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/dropout.h"
 #include "methods/tensor_names.h"
 
 namespace peft::methods {
@@ -72,7 +73,7 @@ LoraDeltaImpl::LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& c, const
 }
 
 torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output, bool training) {
-  auto x = torch::dropout(input, dropout_, training);
+  auto x = peft::dropout(input, dropout_, training);
   return output + torch::matmul(torch::matmul(x, lora_A.t()), lora_B.t()) * scaling_;
 }
 

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "core/dropout.h"
+
 namespace peft::models {
 
 ModelInputs ModelInputs::to(const torch::Device& device) const {
@@ -34,7 +36,7 @@ torch::Tensor EmbeddingsImpl::forward(const ModelInputs& in) {
   }
   auto types = in.token_type_ids.defined() ? in.token_type_ids : torch::zeros_like(ids);
   auto x = word_embeddings(ids) + position_embeddings(positions) + token_type_embeddings(types);
-  return torch::dropout(LayerNorm(x), config_.hidden_dropout_prob, is_training());
+  return peft::dropout(LayerNorm(x), config_.hidden_dropout_prob, is_training());
 }
 
 EncoderImpl::EncoderImpl(const ModelConfig& c) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/compat.h"
+#include "core/dropout.h"
 #include "core/error.h"
 
 namespace peft::models {
@@ -21,7 +22,7 @@ ProjectAddNormImpl::ProjectAddNormImpl(int64_t in, int64_t hidden, double dropou
 }
 
 torch::Tensor ProjectAddNormImpl::forward(const torch::Tensor& x, const torch::Tensor& residual) {
-  auto out = torch::dropout(dense(x), dropout_, is_training());
+  auto out = peft::dropout(dense(x), dropout_, is_training());
   return LayerNorm(branch.apply(out, residual) + residual);
 }
 

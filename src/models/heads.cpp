@@ -1,5 +1,7 @@
 #include "models/heads.h"
 
+#include "core/dropout.h"
+
 namespace peft::models {
 namespace {
 
@@ -17,7 +19,7 @@ struct LinearHead : TaskHead {
   }
   torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl& backbone) override {
     auto x = pooled ? backbone.pooler(hidden) : hidden;
-    return torch::nn::functional::linear(torch::dropout(x, dropout, is_training()), weight, bias);
+    return torch::nn::functional::linear(peft::dropout(x, dropout, is_training()), weight, bias);
   }
   const char* module_name() const override { return "classifier"; }
   torch::Tensor weight, bias;
@@ -32,8 +34,8 @@ struct RobertaClassificationHead : TaskHead {
     out_proj = register_module("out_proj", torch::nn::Linear(c.hidden_size, num_labels));
   }
   torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl&) override {
-    auto x = torch::dropout(hidden.select(1, 0), dropout, is_training());
-    x = torch::dropout(torch::tanh(dense(x)), dropout, is_training());
+    auto x = peft::dropout(hidden.select(1, 0), dropout, is_training());
+    x = peft::dropout(torch::tanh(dense(x)), dropout, is_training());
     return out_proj(x);
   }
   const char* module_name() const override { return "classifier"; }
