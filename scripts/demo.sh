@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main job from a fresh machine: install what is missing, build, build the five tasks from Debian
-# packages, then fine-tune full, BitFit, LoRA, Houlsby (alone and with an embedding LoRA) and Pfeiffer on
-# the topic task over the shipped model and compare them: a table (runs/demo/table.md) and a plot
-# (runs/demo/figure.png).
+# packages, then fine-tune full, BitFit, LoRA, Houlsby and Pfeiffer on the topic task over the shipped
+# model and compare them: a table (runs/demo/table.md) and a plot (runs/demo/figure.png).
 # PEFT_MODEL=DIR runs it on another HF BERT/RoBERTa directory; PEFT_DEMO_STEPS changes the training length;
+# PEFT_DEMO_METHODS="full houlsby houlsby+lora" picks the methods (any of scripts/demo-methods.sh);
 # PEFT_DEMO_SEEDS="42 43 44" repeats every method with each seed (runs/demo/seed<N>/<method>) and reports
 # each method's mean ± sd.
 set -euo pipefail
@@ -20,8 +20,14 @@ task=data/tasks/topic
 build/peft tasks build --out data/tasks >/dev/null
 
 source scripts/demo-methods.sh  # options[method]: the settings picked on dev
-methods=(full bitfit lora houlsby houlsby+lora pfeiffer)
-started=(full houlsby houlsby+lora lora bitfit pfeiffer)  # on two lanes this order ends them within a minute
+read -ra methods <<<"${PEFT_DEMO_METHODS:-full bitfit lora houlsby pfeiffer}"
+for method in "${methods[@]}"; do
+  [[ -v "options[$method]" ]] || { echo "PEFT_DEMO_METHODS: unknown method '$method' (known: ${!options[*]})"; exit 1; }
+done
+started=()  # longest first: on two lanes the five default runs then end within a minute of each other
+for method in full houlsby+lora houlsby bitfit lora pfeiffer; do
+  [[ " ${methods[*]} " == *" $method "* ]] && started+=("$method")
+done
 runs=() reported=()  # run directories under $out, in start order and in table order
 declare -A seed_of=()
 for seed in "${seeds[@]}"; do

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "io/atomic_file.h"
 #include "plot/scatter.h"
@@ -185,10 +186,10 @@ TEST_F(CliTraining, TrainsOnCudaAndItsAdapterScoresTheSameOnTheCpu) {
 }
 
 // One JSON line: throughput, and peak memory of the host and, on a GPU, of the device.
-nlohmann::json bench(const std::string& device) {
+nlohmann::json bench(const std::string& device, const std::string& env = "") {
   TempDir dir;
   auto r = peft_cli(dir, "bench --model " + kModel + " --method lora --batch 4 --seq 16 --steps 2 --threads 1" +
-                             " --device " + device);
+                             " --device " + device, env);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
   auto j = nlohmann::json::parse(r.out);
@@ -198,7 +199,11 @@ nlohmann::json bench(const std::string& device) {
   return j;
 }
 
-TEST(CliBench, MeasuresATrainingStepOnTheCpu) { EXPECT_FALSE(bench("cpu").contains("peak_device_bytes")); }
+TEST(CliBench, MeasuresATrainingStepOnTheCpu) {
+  const auto j = bench("cpu");
+  EXPECT_FALSE(j.contains("peak_device_bytes"));
+  EXPECT_FALSE(j["cpu_runtime"].get<std::string>().empty());
+}
 
 TEST(CliBench, MeasuresATrainingStepAndDeviceMemoryOnCuda) {
   PEFT_SKIP_WITHOUT_CUDA();
@@ -227,6 +232,16 @@ TEST(CliBlas, KeepsTheUsersOpenBlasCoreType) {
   const auto core = openblas_core("OPENBLAS_CORETYPE=Haswell");
   if (core.empty()) GTEST_SKIP() << "LibTorch does not use OpenBLAS here";
   EXPECT_EQ(core, "Haswell");
+}
+
+// Beside OpenBLAS's own threads, on more than one CPU, OpenMP's workers spin only briefly; a user's setting stays.
+TEST(CliBlas, OpenMpWorkersLeaveTheCoresToOpenBlasThreads) {
+  const auto runtime = bench("cpu")["cpu_runtime"].get<std::string>();
+  if (runtime.find("(pthreads)") == std::string::npos) GTEST_SKIP() << "no OpenBLAS pthreads here: " << runtime;
+  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one CPU";
+  EXPECT_NE(runtime.find("GOMP_SPINCOUNT=10000"), std::string::npos) << runtime;
+  const auto users = bench("cpu", "GOMP_SPINCOUNT=300")["cpu_runtime"].get<std::string>();
+  EXPECT_NE(users.find("GOMP_SPINCOUNT=300"), std::string::npos) << users;
 }
 
 TEST(CliPretrain, ContinuesPretrainingAnHfModel) {

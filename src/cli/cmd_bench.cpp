@@ -4,6 +4,7 @@
 
 #include "bench/step_bench.h"
 #include "cli/commands.h"
+#include "cli/cpu_runtime.h"
 #include "cli/options.h"
 #include "core/error.h"
 #include "methods/registry.h"
@@ -37,7 +38,9 @@ void run_bench(BenchArgs& a) {
               std::to_string(model->config().max_position_embeddings));
   model->to(device);
   methods::PeftModel peft(model, methods::create_method(a.method, parse_sets(a.sets)));
-  std::cout << bench::bench_training_step(peft, a.options, device).dump() << std::endl;
+  auto result = bench::bench_training_step(peft, a.options, device);
+  if (device.is_cpu()) result["cpu_runtime"] = cpu_runtime_summary();
+  std::cout << result.dump() << std::endl;
 }
 
 }  // namespace

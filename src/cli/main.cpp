@@ -4,12 +4,14 @@
 
 #include <c10/util/Exception.h>
 
-#include "cli/blas.h"
 #include "cli/commands.h"
+#include "cli/cpu_runtime.h"
+#include "core/allocator.h"
 #include "core/error.h"
 
 int main(int argc, char** argv) {
-  peft::cli::use_native_blas_kernels(argv);
+  peft::cli::rerun_with_cpu_runtime_settings(argv);
+  peft::keep_freed_memory_for_reuse();
   CLI::App app{"peft: parameter-efficient fine-tuning of Transformer models"};
   app.require_subcommand(1);
   peft::cli::add_train_command(app);

@@ -1,24 +1,14 @@
 #include "cli/options.h"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <iostream>
 
-#include "cli/blas.h"
+#include "cli/cpu_runtime.h"
 #include "core/error.h"
 #include "models/checkpoint.h"
 
 namespace peft::cli {
 namespace {
-
-// The CPUs this process may run on. Debian's LibTorch starts with one intra-op thread on a 2-core machine,
-// which leaves half of it idle (pretraining there: 7.9k tokens/s on one thread, 13.8k on two).
-int usable_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  return sched_getaffinity(0, sizeof set, &set) == 0 ? std::max(1, CPU_COUNT(&set)) : 1;
-}
 
 models::TaskKind kind_from_config(const models::ModelConfig& config) {
   std::string arch;
@@ -43,8 +33,7 @@ void DeviceOptions::add_to(CLI::App* app) {
 
 torch::Device DeviceOptions::resolve() const {
   const int n = threads > 0 ? threads : usable_cpus();
-  torch::set_num_threads(n);
-  set_blas_threads(n);
+  set_cpu_threads(n);
   if (device == "cuda" || (device == "auto" && torch::cuda::is_available())) {
     require(torch::cuda::is_available(), "--device cuda: no CUDA device is available to this LibTorch");
     return torch::Device(torch::kCUDA);
