@@ -13,7 +13,7 @@ scripts/install-deps.sh
 scripts/build.sh
 
 model="${PEFT_MODEL:-models/bert-en-small}"
-steps="${PEFT_DEMO_STEPS:-1500}"
+steps="${PEFT_DEMO_STEPS:-1000}"
 read -ra seeds <<<"${PEFT_DEMO_SEEDS:-42}"
 out=runs/demo
 task=data/tasks/topic
@@ -48,7 +48,7 @@ train() {  # one run, [seed<N>/]<method>; its progress goes to runs/demo/<run>.l
   # shellcheck disable=SC2086  # the options are words
   build/peft train --model "$model" ${options[$method]} --precision auto --threads "$threads" --seed "${seed_of[$1]}" \
     --train "$task/train.tsv" --dev "$task/dev.tsv" --test "$task/test.tsv" \
-    --max-length 64 --group-by-length --max-steps "$steps" --eval-every $((steps / 4)) \
+    --max-length 64 --group-by-length --max-steps "$steps" --eval-every $((steps / 2)) \
     --out "$out/$1" >"$out/$1.log" 2>&1 || { echo "$1 failed; its log ($out/$1.log) ends:"; tail -5 "$out/$1.log"; return 1; }
 }
 
