@@ -32,6 +32,8 @@ void DeviceOptions::add_to(CLI::App* app) {
 }
 
 torch::Device DeviceOptions::resolve() const {
+  // Every usable CPU by default: Debian's LibTorch alone starts one intra-op thread on a 2-core machine,
+  // which leaves half of it idle.
   const int n = threads > 0 ? threads : usable_cpus();
   set_cpu_threads(n);
   if (device == "cuda" || (device == "auto" && torch::cuda::is_available())) {
