@@ -47,6 +47,16 @@ TEST(HfParity, BertLastHiddenState) {
   EXPECT_TRUE(AllClose(model->backbone->forward(inputs_of(e, "single")), at(e, "single.last_hidden_state")));
 }
 
+// What sequence classification runs: the last layer computes the first position alone.
+TEST(HfParity, BertFirstTokenOfTheLastHiddenStateAlone) {
+  auto model = load_eval("bert_cls", TaskKind::SequenceClassification, 0);
+  auto e = expected("bert_cls");
+  torch::NoGradGuard no_grad;
+  const auto first = model->backbone->forward(inputs_of(e, "single"), /*first_token_only=*/true);
+  EXPECT_EQ(first.size(1), 1);
+  EXPECT_TRUE(AllClose(first, at(e, "single.last_hidden_state").narrow(1, 0, 1)));
+}
+
 TEST(HfParity, BertSequenceClassificationSingleAndPair) {
   auto model = load_eval("bert_cls", TaskKind::SequenceClassification, 0);
   auto e = expected("bert_cls");

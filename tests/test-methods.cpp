@@ -37,7 +37,8 @@ const std::vector<MethodCase> kMethods = {
 };
 
 // A few AdamW steps on random batches, optimising exactly PeftModel::trainable_tensors(); forward passes
-// under `autocast` when given (mixed precision).
+// under `autocast` when given (mixed precision). Batches of 16: a classifier's last layer sees only the
+// first tokens, and with 4 of them a small ReLU bottleneck there can stay dead for all three steps.
 void train_steps(methods::PeftModel& peft, int steps, std::optional<torch::ScalarType> autocast = std::nullopt) {
   std::vector<torch::Tensor> params;
   for (auto& [name, t] : peft.trainable_tensors()) params.push_back(t);
@@ -45,7 +46,7 @@ void train_steps(methods::PeftModel& peft, int steps, std::optional<torch::Scala
   peft.model->train();
   const auto device = peft.model->parameters().front().device();
   for (int step = 0; step < steps; ++step) {
-    const auto batch = random_batch(100 + step);
+    const auto batch = random_batch(100 + step, /*batch=*/16);
     optimizer.zero_grad();
     peft.model->loss(train::forward_fp32_logits(*peft.model, batch.inputs.to(device), autocast),
                      batch.labels.to(device))
@@ -160,6 +161,19 @@ TEST_P(EveryMethod, GradientsReachOnlyTrainableTensors) {
   const auto trainable = peft.trainable_tensors();
   EXPECT_EQ(trainable.size(), expected_trainable.size()) << "trainable_tensors() lists a tensor twice";
   EXPECT_EQ(trainable_names(peft), expected_trainable);
+}
+
+// A classifier's forward computes the last layer for the first position alone; with the method trained
+// (adapters away from their identity init) that equals the head on the full last hidden state.
+TEST_P(EveryMethod, FirstTokenOnlyLastLayerGivesTheFullForwardsLogits) {
+  auto peft = make(tiny_model(1));
+  ASSERT_TRUE(peft.model->head->reads_first_token_only());
+  train_steps(peft, 2);
+  peft.model->eval();
+  const auto batch = random_batch(12);
+  torch::NoGradGuard no_grad;
+  const auto full = peft.model->head->forward(peft.model->backbone->forward(batch.inputs), *peft.model->backbone);
+  EXPECT_TRUE(AllClose(peft.model->forward(batch.inputs), full));
 }
 
 TEST_P(EveryMethod, SavedAdapterReloadsOntoAFreshCopyOfTheBase) {

@@ -47,8 +47,10 @@ EncoderImpl::EncoderImpl(const ModelConfig& c) {
   }
 }
 
-torch::Tensor EncoderImpl::forward(torch::Tensor hidden, const torch::Tensor& additive_mask) {
-  for (auto& layer : layers) hidden = layer(hidden, additive_mask);
+torch::Tensor EncoderImpl::forward(torch::Tensor hidden, const torch::Tensor& additive_mask, bool first_token_only) {
+  for (size_t i = 0; i < layers.size(); ++i) {
+    hidden = layers[i]->forward(hidden, additive_mask, first_token_only && i + 1 == layers.size());
+  }
   return hidden;
 }
 
@@ -64,12 +66,12 @@ BackboneImpl::BackboneImpl(const ModelConfig& c, bool with_pooler) : config_(c) 
   if (with_pooler) pooler = register_module("pooler", Pooler(c));
 }
 
-torch::Tensor BackboneImpl::forward(const ModelInputs& in) {
+torch::Tensor BackboneImpl::forward(const ModelInputs& in, bool first_token_only) {
   auto hidden = embeddings(in);
   // Padding keys get the most negative finite value (as HF does) so fully padded rows stay finite.
   auto visible = in.attention_mask.to(hidden.dtype()).unsqueeze(1).unsqueeze(2);
   auto additive_mask = (1.0 - visible) * std::numeric_limits<float>::lowest();
-  return encoder(hidden, additive_mask);
+  return encoder->forward(hidden, additive_mask, first_token_only);
 }
 
 std::vector<LinearSiteRef> BackboneImpl::linear_sites(const std::string& prefix) {

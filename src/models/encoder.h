@@ -34,7 +34,8 @@ TORCH_MODULE(Embeddings);
 class EncoderImpl : public torch::nn::Module {
  public:
   explicit EncoderImpl(const ModelConfig& c);
-  torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& additive_mask);
+  // first_token_only: the last layer computes the first position alone ([B, 1, H] out).
+  torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& additive_mask, bool first_token_only = false);
   std::vector<EncoderLayer> layers;
 
  private:
@@ -70,7 +71,9 @@ struct BranchSiteRef {
 class BackboneImpl : public torch::nn::Module {
  public:
   BackboneImpl(const ModelConfig& c, bool with_pooler);
-  torch::Tensor forward(const ModelInputs& inputs);  // last hidden state [B, L, H]
+  // The last hidden state [B, L, H]; with first_token_only its first position alone, [B, 1, H], at a
+  // fraction of the last layer's cost (for heads that read nothing else).
+  torch::Tensor forward(const ModelInputs& inputs, bool first_token_only = false);
   torch::Tensor embed(const ModelInputs& inputs) { return embeddings(inputs); }
   std::vector<LinearSiteRef> linear_sites(const std::string& prefix);
   std::vector<BranchSiteRef> branch_sites(const std::string& prefix);

@@ -33,12 +33,13 @@ SelfAttentionImpl::SelfAttentionImpl(const ModelConfig& c)
   value = register_module("value", nn::SiteLinear(c.hidden_size, c.hidden_size));
 }
 
-torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask) {
-  const auto B = hidden.size(0), L = hidden.size(1);
+torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& queries, const torch::Tensor& hidden,
+                                         const torch::Tensor& additive_mask) {
+  const auto B = hidden.size(0), Lq = queries.size(1);
   auto split = [&](const torch::Tensor& t) { return t.view({B, -1, heads_, head_dim_}).transpose(1, 2); };
-  auto context = compat::attention(split(query(hidden)), split(key(hidden)), split(value(hidden)), additive_mask,
+  auto context = compat::attention(split(query(queries)), split(key(hidden)), split(value(hidden)), additive_mask,
                                    dropout_, is_training());
-  return context.transpose(1, 2).reshape({B, L, heads_ * head_dim_});
+  return context.transpose(1, 2).reshape({B, Lq, heads_ * head_dim_});
 }
 
 AttentionImpl::AttentionImpl(const ModelConfig& c) {
@@ -47,8 +48,9 @@ AttentionImpl::AttentionImpl(const ModelConfig& c) {
                            ProjectAddNorm(c.hidden_size, c.hidden_size, c.hidden_dropout_prob, c.layer_norm_eps));
 }
 
-torch::Tensor AttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask) {
-  return output(self(hidden, additive_mask), hidden);
+torch::Tensor AttentionImpl::forward(const torch::Tensor& queries, const torch::Tensor& hidden,
+                                     const torch::Tensor& additive_mask) {
+  return output(self(queries, hidden, additive_mask), queries);
 }
 
 IntermediateImpl::IntermediateImpl(const ModelConfig& c) : act_(c.hidden_act) {
@@ -64,8 +66,10 @@ EncoderLayerImpl::EncoderLayerImpl(const ModelConfig& c) {
                                                     c.layer_norm_eps));
 }
 
-torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask) {
-  auto attended = attention(hidden, additive_mask);
+torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask,
+                                        bool first_token_only) {
+  // Every step after attention is per position, so the first position needs only its own query.
+  auto attended = attention(first_token_only ? hidden.narrow(1, 0, 1) : hidden, hidden, additive_mask);
   return output(intermediate(attended), attended);
 }
 

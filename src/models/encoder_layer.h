@@ -28,8 +28,9 @@ TORCH_MODULE(ProjectAddNorm);
 class SelfAttentionImpl : public torch::nn::Module {
  public:
   explicit SelfAttentionImpl(const ModelConfig& c);
-  // additive_mask: [B, 1, 1, L] with 0 for visible keys and a large negative value for padding.
-  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask);
+  // Queries come from `queries` ([B, Lq, H]: all of `hidden` or its first rows), keys and values from
+  // `hidden` ([B, L, H]); additive_mask: [B, 1, 1, L], 0 for visible keys, a large negative value for padding.
+  torch::Tensor forward(const torch::Tensor& queries, const torch::Tensor& hidden, const torch::Tensor& additive_mask);
   nn::SiteLinear query{nullptr}, key{nullptr}, value{nullptr};
 
  private:
@@ -41,7 +42,7 @@ TORCH_MODULE(SelfAttention);
 class AttentionImpl : public torch::nn::Module {
  public:
   explicit AttentionImpl(const ModelConfig& c);
-  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask);
+  torch::Tensor forward(const torch::Tensor& queries, const torch::Tensor& hidden, const torch::Tensor& additive_mask);
   SelfAttention self{nullptr};
   ProjectAddNorm output{nullptr};
 };
@@ -61,7 +62,9 @@ TORCH_MODULE(Intermediate);
 class EncoderLayerImpl : public torch::nn::Module {
  public:
   explicit EncoderLayerImpl(const ModelConfig& c);
-  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask);
+  // first_token_only: the output is [B, 1, H], the first position's state alone (exactly what it is in the
+  // full [B, L, H] output), for a last layer under a head that reads nothing else.
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask, bool first_token_only = false);
   Attention attention{nullptr};
   Intermediate intermediate{nullptr};
   ProjectAddNorm output{nullptr};

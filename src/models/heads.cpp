@@ -22,6 +22,7 @@ struct LinearHead : TaskHead {
     return torch::nn::functional::linear(peft::dropout(x, dropout, is_training()), weight, bias);
   }
   const char* module_name() const override { return "classifier"; }
+  bool reads_first_token_only() const override { return pooled; }
   torch::Tensor weight, bias;
   double dropout;
   bool pooled;
@@ -39,6 +40,7 @@ struct RobertaClassificationHead : TaskHead {
     return out_proj(x);
   }
   const char* module_name() const override { return "classifier"; }
+  bool reads_first_token_only() const override { return true; }
   torch::nn::Linear dense{nullptr}, out_proj{nullptr};
   double dropout;
 };

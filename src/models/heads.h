@@ -9,8 +9,9 @@
 namespace peft::models {
 
 struct TaskHead : torch::nn::Module {
-  // hidden: the backbone's last hidden state [B, L, H]; returns logits.
+  // hidden: the backbone's last hidden state [B, L, H] ([B, 1, H] if reads_first_token_only); returns logits.
   virtual torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl& backbone) = 0;
+  virtual bool reads_first_token_only() const { return false; }
   virtual const char* module_name() const = 0;  // where HF keeps it: "classifier", "cls", "lm_head"
 };
 

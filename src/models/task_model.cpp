@@ -15,7 +15,7 @@ TaskModelImpl::TaskModelImpl(ModelConfig config, TaskKind kind, int64_t num_labe
 }
 
 torch::Tensor TaskModelImpl::forward(const ModelInputs& inputs) {
-  auto logits = head->forward(backbone->forward(inputs), *backbone);
+  auto logits = head->forward(backbone->forward(inputs, head->reads_first_token_only()), *backbone);
   return kind_ == TaskKind::Regression ? logits.squeeze(-1) : logits;
 }
 
