@@ -30,6 +30,7 @@ const std::vector<MethodCase> kMethods = {
     {"houlsby", {{"bottleneck", 4}}, false},
     {"pfeiffer", {{"bottleneck", 4}}, false},
     {"pfeiffer_mam", {{"bottleneck", 4}, {"init_weights", "mam_adapter"}}, true},
+    {"houlsby_inv", {{"bottleneck", 4}, {"inv_adapter", "nice"}}, false},
     {"houlsby+lora_embeddings",
      {{"houlsby", {{"bottleneck", 4}}}, {"lora", {{"r", 4}, {"target_modules", {"value", "word_embeddings"}}}}},
      false},
@@ -312,6 +313,29 @@ TEST(ParameterCounts, PfeifferAddsOneAdapterPerLayer) {
   EXPECT_EQ(c.base, dims.total());
   EXPECT_EQ(c.added, dims.layers * adapter_size(dims.d, 4));
   EXPECT_EQ(c.trainable, c.added + dims.head());
+}
+
+// MAD-X's invertible adapter: F and G, each half -> half / factor -> half (Linear, non-linearity, Linear).
+TEST(ParameterCounts, InvertibleAdapterAddsTwoCouplingNetworks) {
+  const auto dims = tiny_dims();
+  const auto plain = counts("houlsby", {{"bottleneck", 4}});
+  const int64_t half = dims.d / 2;
+  for (int64_t factor : {2, 4}) {
+    const auto c = counts("houlsby", {{"bottleneck", 4}, {"inv_adapter", "nice"}, {"inv_adapter_reduction_factor", factor}});
+    const int64_t m = half / factor;
+    EXPECT_EQ(c.added, plain.added + 2 * (half * m + m + m * half + half)) << factor;
+    EXPECT_EQ(c.trainable, plain.trainable + c.added - plain.added);
+  }
+}
+
+TEST(InvertibleAdapter, UnsupportedSettingsAreClearErrors) {
+  auto message = error_of([] { methods::create_method("pfeiffer", {{"inv_adapter", "glow"}}); });
+  EXPECT_TRUE(has(message, "pfeiffer: inv_adapter \"glow\" is not supported")) << message;
+  message = error_of([] {
+    auto mlm = models::TaskModel(tiny_config(), TaskKind::MaskedLM, 0);
+    attach(mlm, "houlsby", {{"inv_adapter", "nice"}});
+  });
+  EXPECT_TRUE(has(message, "inv_adapter is not supported with a masked-LM head")) << message;
 }
 
 TEST(ParameterCounts, UnionAddsItsMembersAndTrainsWhatAnyOfThemTrains) {

@@ -26,9 +26,16 @@ BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant)
   b.init_weights = c.choice("init_weights", "houlsby", {"houlsby", "bert", "mam_adapter"});
   b.init_std = c.get<double>("init_std", b.init_std);
   b.train_layer_norms = c.get<bool>("train_layer_norms", variant == AdapterVariant::Houlsby);
+  if (const auto* inv = c.raw("inv_adapter")) {
+    require(inv->is_string() && inv->get<std::string>() == "nice",
+            std::string(name) + ": inv_adapter " + inv->dump() + " is not supported (\"nice\" or null)");
+    b.inv_adapter = "nice";
+  }
+  b.inv_adapter_reduction_factor = c.get<double>("inv_adapter_reduction_factor", b.inv_adapter_reduction_factor);
   require(b.bottleneck >= 0, std::string(name) + ": bottleneck must be positive");
   require(b.reduction_factor > 0, std::string(name) + ": reduction_factor must be positive");
   require(b.init_std > 0, std::string(name) + ": init_std must be positive");
+  require(b.inv_adapter_reduction_factor > 0, std::string(name) + ": inv_adapter_reduction_factor must be positive");
   return b;
 }
 
@@ -52,9 +59,7 @@ BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c) : non_
 }
 
 torch::Tensor BottleneckImpl::apply(const torch::Tensor& out, const torch::Tensor&) {
-  auto h = down(out);
-  h = non_linearity_ == "tanh" ? torch::tanh(h) : models::activation(non_linearity_, h);
-  return out + up(h);
+  return out + up(models::activation(non_linearity_, down(out)));
 }
 
 BottleneckAdapter::BottleneckAdapter(const nlohmann::json& json, AdapterVariant variant) : variant_(variant) {
@@ -73,6 +78,15 @@ void BottleneckAdapter::attach(models::TaskModelImpl& model) {
     site.site->attach(adapter);
     adapters_.emplace_back(site.path, adapter);
   }
+  if (config_.inv_adapter.empty()) return;
+  // A masked-LM head would need the inverse coupling before its tied decoder (MAD-X); not built yet.
+  require(model.kind() != models::TaskKind::MaskedLM,
+          std::string(method_name()) + ": inv_adapter is not supported with a masked-LM head");
+  auto site = model.embedding_output_site();
+  inv_adapter_ = std::make_shared<NiceCouplingImpl>(hidden, config_.inv_adapter_reduction_factor, config_.non_linearity);
+  register_module("inv", inv_adapter_);
+  site.site->attach(inv_adapter_);
+  inv_path_ = site.path;
 }
 
 bool BottleneckAdapter::trains_base_tensor(const std::string& name) const {
@@ -87,6 +101,9 @@ NamedTensors BottleneckAdapter::own_tensors() const {
     out.emplace_back(path + ".adapter.up.weight", a->up->weight);
     out.emplace_back(path + ".adapter.up.bias", a->up->bias);
   }
+  if (inv_adapter_) {
+    for (const auto& item : inv_adapter_->named_parameters()) out.emplace_back(inv_path_ + "." + item.key(), item.value());
+  }
   return out;
 }
 
@@ -96,7 +113,9 @@ nlohmann::json BottleneckAdapter::config_json() const {
           {"non_linearity", config_.non_linearity},
           {"init_weights", config_.init_weights},
           {"init_std", config_.init_std},
-          {"train_layer_norms", config_.train_layer_norms}};
+          {"train_layer_norms", config_.train_layer_norms},
+          {"inv_adapter", config_.inv_adapter.empty() ? nlohmann::json() : nlohmann::json(config_.inv_adapter)},
+          {"inv_adapter_reduction_factor", config_.inv_adapter_reduction_factor}};
 }
 
 }  // namespace peft::methods

@@ -1,7 +1,9 @@
 // Bottleneck adapters: a down-projection to m dims, a non-linearity and an up-projection added back
 // (near-identity at init). Houlsby et al. (2019): one after attention and one after the MLP in every
-// layer, LayerNorms trained too; Pfeiffer et al. (2021): one after the MLP only.
+// layer, LayerNorms trained too; Pfeiffer et al. (2021): one after the MLP only. Either may add MAD-X's
+// invertible adapter on the embedding output (AdapterHub's HoulsbyInvConfig / PfeifferInvConfig).
 #pragma once
+#include "methods/invertible_adapter.h"
 #include "methods/method.h"
 #include "methods/method_config.h"
 #include "nn/branch_site.h"
@@ -20,6 +22,9 @@ struct BottleneckConfig {
   std::string init_weights;
   double init_std = 1e-2;
   bool train_layer_norms = false;
+  // AdapterHub's inv_adapter: "nice" adds MAD-X's invertible adapter on the embedding output ("" = none).
+  std::string inv_adapter;
+  double inv_adapter_reduction_factor = 2;
   static BottleneckConfig read(MethodConfig& config, AdapterVariant variant);
 };
 
@@ -47,6 +52,8 @@ class BottleneckAdapter : public Method {
   AdapterVariant variant_;
   BottleneckConfig config_;
   std::vector<std::pair<std::string, std::shared_ptr<BottleneckImpl>>> adapters_;  // by branch-site path
+  std::string inv_path_;
+  std::shared_ptr<NiceCouplingImpl> inv_adapter_;  // null without inv_adapter
 };
 
 }  // namespace peft::methods

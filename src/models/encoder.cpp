@@ -67,7 +67,7 @@ BackboneImpl::BackboneImpl(const ModelConfig& c, bool with_pooler) : config_(c) 
 }
 
 torch::Tensor BackboneImpl::forward(const ModelInputs& in, bool first_token_only) {
-  auto hidden = embeddings(in);
+  auto hidden = embedding_output.apply(embeddings(in), {});
   // Padding keys get the most negative finite value (as HF does) so fully padded rows stay finite.
   auto visible = in.attention_mask.to(hidden.dtype()).unsqueeze(1).unsqueeze(2);
   auto additive_mask = (1.0 - visible) * std::numeric_limits<float>::lowest();

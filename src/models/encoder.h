@@ -51,7 +51,7 @@ class PoolerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Pooler);
 
-enum class BranchPoint { AttentionOutput, FeedForwardOutput };
+enum class BranchPoint { EmbeddingOutput, AttentionOutput, FeedForwardOutput };
 
 struct LinearSiteRef {
   std::string path;  // HF module path under the task model, e.g. bert.encoder.layer.0.attention.self.query
@@ -63,7 +63,7 @@ struct EmbeddingSiteRef {
 };
 struct BranchSiteRef {
   std::string path;  // e.g. bert.encoder.layer.0.attention.output
-  int64_t layer;
+  int64_t layer;  // -1 for the embedding output
   BranchPoint point;
   nn::BranchSite* site;
 };
@@ -78,6 +78,9 @@ class BackboneImpl : public torch::nn::Module {
   std::vector<LinearSiteRef> linear_sites(const std::string& prefix);
   std::vector<BranchSiteRef> branch_sites(const std::string& prefix);
   std::vector<EmbeddingSiteRef> embedding_sites(const std::string& prefix);
+  // Where a method transforms the embedding output before the first layer (MAD-X's invertible adapter).
+  static std::string embedding_output_path(const std::string& prefix) { return prefix + ".invertible_adapters"; }
+  nn::BranchSite embedding_output;
 
   const ModelConfig& config() const { return config_; }
   Embeddings embeddings{nullptr};

@@ -13,6 +13,7 @@ torch::Tensor activation(const std::string& name, const torch::Tensor& x) {
   if (name == "gelu_new" || name == "gelu_pytorch_tanh") return torch::gelu(x, "tanh");
   if (name == "relu") return torch::relu(x);
   if (name == "silu" || name == "swish") return torch::silu(x);
+  if (name == "tanh") return torch::tanh(x);
   throw Error("unsupported activation '" + name + "'");
 }
 

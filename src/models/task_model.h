@@ -29,6 +29,10 @@ class TaskModelImpl : public torch::nn::Module {
   std::vector<LinearSiteRef> linear_sites() { return backbone->linear_sites(config_.prefix()); }
   std::vector<BranchSiteRef> branch_sites() { return backbone->branch_sites(config_.prefix()); }
   std::vector<EmbeddingSiteRef> embedding_sites() { return backbone->embedding_sites(config_.prefix()); }
+  BranchSiteRef embedding_output_site() {
+    return {BackboneImpl::embedding_output_path(config_.prefix()), -1, BranchPoint::EmbeddingOutput,
+            &backbone->embedding_output};
+  }
   void merge_sites();    // fold every mergeable delta into the frozen weights
   void unmerge_sites();
 
