@@ -6,16 +6,10 @@
 namespace peft::methods {
 namespace {
 
-struct ActivationImpl : torch::nn::Module {
-  explicit ActivationImpl(std::string name) : name(std::move(name)) {}
-  torch::Tensor forward(const torch::Tensor& x) { return models::activation(name, x); }
-  std::string name;
-};
-TORCH_MODULE(Activation);
-
 torch::nn::Sequential coupling_net(int64_t in, int64_t out, double reduction_factor, const std::string& act) {
   const auto mid = std::max<int64_t>(1, int64_t(out / reduction_factor));  // AdapterHub: int(out // factor)
-  return torch::nn::Sequential(torch::nn::Linear(in, mid), Activation(act), torch::nn::Linear(mid, out));
+  auto activation = [act](const torch::Tensor& x) { return models::activation(act, x); };
+  return torch::nn::Sequential(torch::nn::Linear(in, mid), torch::nn::Functional(activation), torch::nn::Linear(mid, out));
 }
 
 }  // namespace
