@@ -2,7 +2,8 @@
 # The main job from a fresh machine: install what is missing, build, build the five tasks from Debian
 # packages, then fine-tune full, BitFit, LoRA, Houlsby and Pfeiffer on the topic task over the shipped
 # model and compare them: a table (runs/demo/table.md) and a plot (runs/demo/figure.png).
-# PEFT_MODEL=DIR runs it on another HF BERT/RoBERTa directory; PEFT_DEMO_STEPS changes the training length;
+# PEFT_MODEL=DIR runs it on another HF BERT/RoBERTa directory; PEFT_DEMO_STEPS=N trains every method N steps
+# (by default each its own, from scripts/demo-methods.sh);
 # PEFT_DEMO_METHODS="full houlsby houlsby+lora" picks the methods (any of scripts/demo-methods.sh);
 # PEFT_DEMO_SEEDS="42 43 44" repeats every method with each seed (runs/demo/seed<N>/<method>) and reports
 # each method's mean ± sd.
@@ -13,19 +14,18 @@ scripts/install-deps.sh
 scripts/build.sh
 
 model="${PEFT_MODEL:-models/bert-en-small}"
-steps="${PEFT_DEMO_STEPS:-1000}"
 read -ra seeds <<<"${PEFT_DEMO_SEEDS:-42}"
 out=runs/demo
 task=data/tasks/topic
 build/peft tasks build --out data/tasks >/dev/null
 
-source scripts/demo-methods.sh  # options[method]: the settings picked on dev
+source scripts/demo-methods.sh  # options[method] and steps[method]: the settings picked on dev
 read -ra methods <<<"${PEFT_DEMO_METHODS:-full bitfit lora houlsby pfeiffer}"
 for method in "${methods[@]}"; do
   [[ -v "options[$method]" ]] || { echo "PEFT_DEMO_METHODS: unknown method '$method' (known: ${!options[*]})"; exit 1; }
 done
 started=()  # longest first: on two lanes the five default runs then end within a minute of each other
-for method in full houlsby+lora houlsby bitfit lora pfeiffer; do
+for method in houlsby+lora houlsby full lora bitfit pfeiffer; do
   [[ " ${methods[*]} " == *" $method "* ]] && started+=("$method")
 done
 runs=() reported=()  # run directories under $out, in start order and in table order
@@ -44,11 +44,12 @@ threads=$(( $(nproc) / lanes ))
 
 train() {  # one run, [seed<N>/]<method>; its progress goes to runs/demo/<run>.log
   local method=${1##*/}
+  local n=${PEFT_DEMO_STEPS:-${steps[$method]}}
   mkdir -p "$(dirname "$out/$1")"
   # shellcheck disable=SC2086  # the options are words
   build/peft train --model "$model" ${options[$method]} --precision auto --threads "$threads" --seed "${seed_of[$1]}" \
     --train "$task/train.tsv" --dev "$task/dev.tsv" --test "$task/test.tsv" \
-    --max-length 64 --group-by-length --max-steps "$steps" --eval-every $((steps / 2)) \
+    --max-length 64 --group-by-length --max-steps "$n" --eval-every $((n / 2)) \
     --out "$out/$1" >"$out/$1.log" 2>&1 || { echo "$1 failed; its log ($out/$1.log) ends:"; tail -5 "$out/$1.log"; return 1; }
 }
 
@@ -70,7 +71,7 @@ wait_for_lane() {  # until fewer than $1 runs are going; progress every 10 s
   while (( $(jobs -rp | wc -l) >= $1 )); do sleep 1; (( ++ticks % 10 )) || progress; done
 }
 
-echo "training ${methods[*]} on $task (seed ${seeds[*]}): $steps steps each, $lanes at a time ($threads thread(s) each)"
+echo "training ${methods[*]} on $task (seed ${seeds[*]}): ${PEFT_DEMO_STEPS:-1000 to 1500} steps each, $lanes at a time ($threads thread(s) each)"
 for run in "${runs[@]}"; do rm -rf "${out:?}/$run" "$out/$run.log"; done
 pids=()
 for run in "${runs[@]}"; do

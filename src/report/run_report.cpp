@@ -139,9 +139,9 @@ std::string markdown_table(const std::vector<RunSummary>& runs, const std::strin
   const Row* base = baseline_row(rows, baseline);
   std::string out = "| run | method |" + std::string(repeated ? " runs |" : "") + " dev " + metric + " | test " +
                     metric + " |" + (base ? " Δ vs " + base->front()->name + " |" : "") +
-                    " trainable | share | adapter | train time |\n";
+                    " trainable | share | adapter | steps | train time |\n";
   out += std::string("|---|---|") + (repeated ? "--:|" : "") + "--:|--:|" + (base ? "--:|" : "") +
-         "--:|--:|--:|--:|\n";
+         "--:|--:|--:|--:|--:|\n";
   for (const auto& row : rows) {
     const auto& run = *row.front();
     out += "| " + run.name + " | " + run.method + " |" + (repeated ? " " + std::to_string(row.size()) + " |" : "") +
@@ -149,7 +149,7 @@ std::string markdown_table(const std::vector<RunSummary>& runs, const std::strin
            points(score(row, &RunSummary::test), row.size()) + " |";
     if (base) out += " " + format("%+.2f", (headline(row) - headline(*base)) * 100) + " |";
     out += " " + count(run.trainable_parameters) + " | " + format("%.3g%%", run.trainable_share * 100) + " | " +
-           bytes(run.adapter_bytes) + " | " + format("%.0f s", mean_of(row, &RunSummary::train_seconds)) + " |\n";
+           bytes(run.adapter_bytes) + " | " + std::to_string(run.steps) + " | " + format("%.0f s", mean_of(row, &RunSummary::train_seconds)) + " |\n";
   }
   return out;
 }

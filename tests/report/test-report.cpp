@@ -17,11 +17,11 @@ class Report : public test::TempDirTest {
  protected:
   // A run directory `name` with a metrics.json as `peft train` writes it.
   std::string run(const std::string& name, const std::string& method, double dev, double test, int64_t trainable,
-                  const std::string& metric = "accuracy") {
+                  const std::string& metric = "accuracy", int64_t steps = 300) {
     const nlohmann::json metrics = {{"method", method},
                                     {"task", "classification"},
                                     {"metric", metric},
-                                    {"steps", 300},
+                                    {"steps", steps},
                                     {"train_seconds", 61.4},
                                     {"train_loss", 0.5},
                                     {"best_step", 200},
@@ -51,13 +51,13 @@ TEST_F(Report, ReadsARunDirectory) {
 
 TEST_F(Report, TableGivesPercentagesGapsAndSizes) {
   const std::vector<RunSummary> runs = {read_run(run("full", "full", 0.85, 0.84, 5000000)),
-                                        read_run(run("lora-r8", "lora", 0.83, 0.8325, 40000))};
+                                        read_run(run("lora-r8", "lora", 0.83, 0.8325, 40000, "accuracy", 450))};
   const std::string table = markdown_table(runs);
   EXPECT_NE(table.find("| run | method | dev accuracy | test accuracy | Δ vs full |"), std::string::npos) << table;
-  EXPECT_NE(table.find("| full | full | 85.00 | 84.00 | +0.00 | 5.00M | 100% | 20.0 MB | 61 s |"),
+  EXPECT_NE(table.find("| full | full | 85.00 | 84.00 | +0.00 | 5.00M | 100% | 20.0 MB | 300 | 61 s |"),
             std::string::npos)
       << table;
-  EXPECT_NE(table.find("| lora-r8 | lora | 83.00 | 83.25 | -0.75 | 40.0k | 0.8% | 160.9 kB | 61 s |"),
+  EXPECT_NE(table.find("| lora-r8 | lora | 83.00 | 83.25 | -0.75 | 40.0k | 0.8% | 160.9 kB | 450 | 61 s |"),
             std::string::npos)
       << table;
 }
