@@ -1,5 +1,6 @@
 # The demo's method settings, picked on the dev set over the shipped model (see its README): sourced by
-# scripts/demo.sh and scripts/device-check.sh, so both run the same options. Fills options[method] and steps[method].
+# scripts/demo.sh and scripts/device-check.sh, so both run the same options. Fills options[method] and
+# steps[method].
 # shellcheck shell=bash disable=SC2034  # options and steps are the sourcing script's
 # LoRA: r=2 on every linear layer and r=18 on the word embeddings at a quarter of the scale (alpha 4.5):
 # on this small base most of what full fine-tuning has over adapters is re-learning word embeddings, so

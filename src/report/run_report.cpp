@@ -149,7 +149,8 @@ std::string markdown_table(const std::vector<RunSummary>& runs, const std::strin
            points(score(row, &RunSummary::test), row.size()) + " |";
     if (base) out += " " + format("%+.2f", (headline(row) - headline(*base)) * 100) + " |";
     out += " " + count(run.trainable_parameters) + " | " + format("%.3g%%", run.trainable_share * 100) + " | " +
-           bytes(run.adapter_bytes) + " | " + std::to_string(run.steps) + " | " + format("%.0f s", mean_of(row, &RunSummary::train_seconds)) + " |\n";
+           bytes(run.adapter_bytes) + " | " + std::to_string(run.steps) + " | " +
+           format("%.0f s", mean_of(row, &RunSummary::train_seconds)) + " |\n";
   }
   return out;
 }
