@@ -71,7 +71,7 @@ wait_for_lane() {  # until fewer than $1 runs are going; progress every 10 s
   while (( $(jobs -rp | wc -l) >= $1 )); do sleep 1; (( ++ticks % 10 )) || progress; done
 }
 
-echo "training ${methods[*]} on $task (seed ${seeds[*]}): ${PEFT_DEMO_STEPS:-1000 to 1500} steps each," \
+echo "training ${methods[*]} on $task (seed ${seeds[*]}): ${PEFT_DEMO_STEPS:-its own number of} steps each," \
   "$lanes at a time ($threads thread(s) each)"
 for run in "${runs[@]}"; do rm -rf "${out:?}/$run" "$out/$run.log"; done
 pids=()
