@@ -38,7 +38,7 @@ fi
 
 for method in full bitfit lora houlsby pfeiffer; do
   for precision in f32 bf16; do
-    $peft bench --model $model --method "$method" --batch 64 --seq 64 --steps 20 --device cuda --precision "$precision" \
+    $peft bench --model $model --method "$method" --batch-size 64 --seq 64 --steps 20 --device cuda --precision "$precision" \
       2>> "$out/bench.log" | tee -a "$out/bench.jsonl" || echo "bench $method $precision failed"
   done
 done

@@ -9,7 +9,7 @@ out="${1:-.deps}"
 lib="/usr/lib/$(gcc -print-multiarch)"
 rm -rf "$out"
 mkdir -p "$out/include" "$out/lib" "$out/share/cmake"
-cp -r /usr/include/nlohmann /usr/include/CLI /usr/include/utf8proc.h /usr/include/zlib.h /usr/include/zconf.h "$out/include/"
+cp -r /usr/include/nlohmann /usr/include/CLI /usr/include/utf8proc.h /usr/include/zlib.h /usr/include/zconf.h /usr/include/xxhash.h "$out/include/"
 cp "$lib/libutf8proc.a" "$lib/libz.a" "$out/lib/"
 cp -r /usr/share/cmake/nlohmann_json /usr/share/cmake/CLI11 "$out/share/cmake/"
 # GoogleTest keeps Debian's multiarch layout: its CMake files find the libraries four folders up.

@@ -3,7 +3,7 @@
 # the apt run when everything is already there.
 set -euo pipefail
 packages=(build-essential cmake pkg-config ccache libtorch-dev libopenblas0-pthread nlohmann-json3-dev libcli11-dev
-          libutf8proc-dev libcairo2-dev libgtest-dev zlib1g-dev wordnet-base fortunes fortunes-min dict-gcide)
+          libutf8proc-dev libxxhash-dev libcairo2-dev libgtest-dev zlib1g-dev wordnet-base fortunes fortunes-min dict-gcide)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

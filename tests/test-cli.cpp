@@ -8,38 +8,11 @@
 
 #include "io/atomic_file.h"
 #include "plot/scatter.h"
+#include "cli_support.h"
 #include "test_support.h"
 
 namespace peft::testing {
 namespace {
-
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
-
-// `peft ARGS`, with environment variables when `env` names some ("NAME=value ...").
-CliRun peft_cli(const TempDir& dir, const std::string& args, const std::string& env = "") {
-  const auto out = dir.path("stdout"), err = dir.path("stderr");
-  const int status =
-      std::system((env + " " + std::string(PEFT_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
-  return {WEXITSTATUS(status), io::read_file(out), io::read_file(err)};
-}
-
-// Two classes told apart by their words; the fixture's WordPiece vocab knows them.
-void write_task(const std::string& path, int n, int offset) {
-  const char* animal[] = {"the fox is a small wild animal", "a quick brown fox jumps", "the lazy dog sleeps",
-                          "what is a fox"};
-  const char* tech[] = {"computers are fast", "programmers are slow", "unix is simple",
-                        "it takes a genius to understand computers"};
-  std::ostringstream s;
-  s << "sentence\tlabel\n";
-  for (int i = 0; i < n; ++i) {
-    const int k = (i / 2 + offset) % 4;
-    s << (i % 2 ? animal[k] : tech[k]) << "\t" << (i % 2 ? "animal" : "tech") << "\n";
-  }
-  io::write_file_atomic(path, s.str());
-}
 
 const std::string kModel = fixture("bert_cls/model");
 
@@ -51,7 +24,8 @@ class CliTraining : public ::testing::Test {
     write_task(dir_->path("dev.tsv"), 16, 1);
     run_ = new CliRun(peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") + " --dev " +
                                        dir_->path("dev.tsv") + " --method lora --set r=4 --lr 1e-2 --epochs 6" +
-                                       " --batch-size 8 --threads 1 --quiet --out " + dir_->path("adapter")));
+                                       " --batch-size 8 --threads 1 --quiet --keep-checkpoints --out " +
+                                       dir_->path("adapter")));
   }
   static void TearDownTestSuite() {
     delete run_;
@@ -189,7 +163,7 @@ TEST_F(CliTraining, TrainsOnCudaAndItsAdapterScoresTheSameOnTheCpu) {
 // One JSON line: throughput, and peak memory of the host and, on a GPU, of the device.
 nlohmann::json bench(const std::string& device, const std::string& env = "") {
   TempDir dir;
-  auto r = peft_cli(dir, "bench --model " + kModel + " --method lora --batch 4 --seq 16 --steps 2 --threads 1" +
+  auto r = peft_cli(dir, "bench --model " + kModel + " --method lora --batch-size 4 --seq 16 --steps 2 --threads 1" +
                              " --device " + device, env);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;

@@ -48,13 +48,14 @@ void run_bench(BenchArgs& a) {
 void add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "training-step throughput (tokens/s, ms/step) and peak memory, as JSON");
-  cmd->add_option("--model", args->model, "HF model directory");
-  cmd->add_option("--config", args->config, "config.json of a model to build with random weights");
-  cmd->add_option("--method", args->method)->capture_default_str();
+  auto* model = cmd->add_option("--model", args->model, "HF model directory");
+  cmd->add_option("--config", args->config, "config.json of a model to build with random weights")->excludes(model);
+  cmd->add_option("--method", args->method, "method to time (any of `peft train --method`)")->capture_default_str();
   cmd->add_option("--set", args->sets, "method option key=value (repeatable)");
-  cmd->add_option("--batch", args->options.batch)->capture_default_str();
-  cmd->add_option("--seq", args->options.seq)->capture_default_str();
-  cmd->add_option("--steps", args->options.steps)->capture_default_str();
+  cmd->add_option("--batch-size", args->options.batch, "examples per step")->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--seq", args->options.seq, "tokens per example")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--steps", args->options.steps, "timed steps")->check(CLI::PositiveNumber)->capture_default_str();
   add_precision_option(cmd, args->options.precision);
   args->device.add_to(cmd);
   cmd->callback([args] { run_bench(*args); });

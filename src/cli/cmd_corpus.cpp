@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/output_guard.h"
 #include "corpus/corpus.h"
 #include "corpus/tasks.h"
 
@@ -31,6 +32,8 @@ void add_corpus_commands(CLI::App& app) {
       ->capture_default_str();
   corpus_cmd->add_option("--out", *corpus_out, "output text file")->required();
   corpus_cmd->callback([sources, corpus_out] {
+    refuse_overlap("--out", *corpus_out, {{"--wordnet", sources->wordnet_dir}, {"--fortunes", sources->fortunes_dir},
+                                          {"--gcide", sources->gcide_path}});
     const corpus::CorpusStats s = corpus::build_corpus(*sources, *corpus_out);
     std::printf("%s: %zu lines (%zu WordNet, %zu fortunes, %zu GCIDE), %zu words, %zu bytes; %zu held-out texts left out\n",
                 corpus_out->c_str(), s.lines, s.wordnet_lines, s.fortune_lines, s.gcide_lines, s.words, s.bytes,
@@ -43,6 +46,7 @@ void add_corpus_commands(CLI::App& app) {
   add_source_options(*build_cmd, *sources);
   build_cmd->add_option("--out", *tasks_out, "output directory")->required();
   build_cmd->callback([sources, tasks_out] {
+    refuse_overlap("--out", *tasks_out, {{"--wordnet", sources->wordnet_dir}, {"--fortunes", sources->fortunes_dir}});
     const corpus::TaskStats stats = corpus::build_tasks(*sources, *tasks_out);
     for (const corpus::TaskSummary& t : stats.tasks)
       std::printf("%-10s train %6zu  dev %5zu  test %5zu  labels %2zu  %8ju bytes\n", t.name.c_str(), t.sizes[0],

@@ -1,9 +1,11 @@
 // `peft eval` (metrics JSON on stdout) and `peft predict` (one JSON line per example with input_ids, raw
 // logits and the predicted label, so outputs can be compared with another implementation).
+#include <filesystem>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/output_guard.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "train/evaluate.h"
@@ -13,7 +15,7 @@ namespace {
 
 struct EvalArgs {
   std::string model, adapter, data, output;
-  int64_t batch_size = 64, max_length = 128;
+  int64_t batch_size = 64, max_length = 0;  // 0: the model's limit
   DeviceOptions device;
   ColumnOptions columns;
 };
@@ -41,6 +43,7 @@ Evaluation run_model(EvalArgs& a, const std::string& path) {
 }
 
 void run_predict(EvalArgs& a) {
+  refuse_overlap("--out", a.output, {{"--model", a.model}, {"--adapter", a.adapter}, {"--input", a.data}});
   auto e = run_model(a, a.data);
   std::ostringstream out;
   for (size_t i = 0; i < e.data.features.size(); ++i) {
@@ -54,6 +57,8 @@ void run_predict(EvalArgs& a) {
     }
     out << line.dump() << "\n";
   }
+  const auto folder = std::filesystem::path(a.output).parent_path();
+  if (!folder.empty()) std::filesystem::create_directories(folder);
   io::write_file_atomic(a.output, out.str());
   std::fprintf(stderr, "wrote %zu predictions to %s\n", e.data.features.size(), a.output.c_str());
 }
@@ -61,8 +66,10 @@ void run_predict(EvalArgs& a) {
 void add_common(CLI::App* cmd, EvalArgs& a) {
   cmd->add_option("--model", a.model, "HF model directory")->required();
   cmd->add_option("--adapter", a.adapter, "adapter directory from `peft train` (or HF PEFT)");
-  cmd->add_option("--batch-size", a.batch_size)->capture_default_str();
-  cmd->add_option("--max-length", a.max_length, "tokens per example without an adapter")->capture_default_str();
+  cmd->add_option("--batch-size", a.batch_size, "examples per forward pass")->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-length", a.max_length, "tokens per example without an adapter (default: the model's limit)")
+      ->check(CLI::PositiveNumber);
   a.device.add_to(cmd);
   a.columns.add_to(cmd);
 }
@@ -84,7 +91,7 @@ void add_eval_commands(CLI::App& app) {
   auto* predict = app.add_subcommand("predict", "write one JSON line per example: input_ids, logits, label");
   add_common(predict, *predict_args);
   predict->add_option("--input", predict_args->data, "examples (labels optional)")->required();
-  predict->add_option("--output", predict_args->output, "JSONL file to write")->required();
+  predict->add_option("--out,--output", predict_args->output, "JSONL file to write (its folder is made)")->required();
   predict->callback([predict_args] { run_predict(*predict_args); });
 }
 

@@ -1,9 +1,11 @@
 // `peft info` (architecture, parameter counts, trainable share, adapter size) and `peft merge` (fold a
 // mergeable adapter into the base and write a plain HF model directory).
+#include <algorithm>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/output_guard.h"
 #include "core/error.h"
 #include "methods/registry.h"
 #include "models/checkpoint.h"
@@ -18,8 +20,40 @@ struct ModelArgs {
   DeviceOptions device;
 };
 
+// The base alone: what it is, what its checkpoint holds, and where methods can attach.
+void run_base_info(const ModelArgs& a) {
+  a.device.resolve();
+  const auto config = models::ModelConfig::load(a.model + "/config.json");
+  const auto tokenizer = load_tokenizer(a.model, config);
+  const auto head = head_in_config(config);
+  models::LoadReport report;
+  auto model = models::load_task_model(a.model, {head.value_or(models::TaskKind::SequenceClassification), 0, 0}, &report);
+  int64_t parameters = 0;
+  for (auto& item : model->named_parameters())
+    if (std::find(report.initialised.begin(), report.initialised.end(), item.key()) == report.initialised.end())
+      parameters += item.value().numel();
+  nlohmann::json info = {{"model_type", config.model_type()},
+                         {"architecture", config.original.value("architectures", nlohmann::json::array())},
+                         {"head", head ? models::task_kind_name(*head) : "none"},
+                         {"hidden_size", config.hidden_size},
+                         {"num_hidden_layers", config.num_hidden_layers},
+                         {"num_attention_heads", config.num_attention_heads},
+                         {"intermediate_size", config.intermediate_size},
+                         {"max_tokens", config.max_tokens()},
+                         {"vocab_size", config.vocab_size},
+                         {"tokenizer", {{"type", "WordPiece"}, {"vocab_size", tokenizer.vocab_size()}}},
+                         {"parameters", parameters},
+                         {"weights_bytes", fs::file_size(fs::path(a.model) / "model.safetensors")},
+                         {"sites", {{"linear", model->linear_sites().size()},
+                                    {"embedding", model->embedding_sites().size()},
+                                    {"branch", model->branch_sites().size()}}},
+                         {"base_fingerprint", methods::fingerprint(*model)}};
+  print_json(info);
+}
+
 void run_info(const ModelArgs& a) {
-  auto loaded = load_model(a.model, a.adapter, a.device.resolve(), 128);
+  if (a.adapter.empty()) return run_base_info(a);
+  auto loaded = load_model(a.model, a.adapter, a.device.resolve(), 0);
   const auto& c = loaded.model->config();
   nlohmann::json info = {{"model_type", c.model_type()},
                          {"hidden_size", c.hidden_size},
@@ -30,26 +64,20 @@ void run_info(const ModelArgs& a) {
                          {"tokenizer_vocab_size", loaded.tokenizer.vocab_size()},
                          {"task", models::task_kind_name(loaded.task.kind)},
                          {"labels", loaded.task.labels}};
-  if (loaded.peft) {
-    const auto counts = loaded.peft->count_parameters();
-    info["method"] = loaded.peft->method->method_name();
-    info["base_parameters"] = counts.base;
-    info["added_parameters"] = counts.added;
-    info["trainable_parameters"] = counts.trainable;
-    info["trainable_share"] = counts.share();
-    info["adapter_bytes"] = fs::file_size(fs::path(a.adapter) / "adapter_model.safetensors");
-    info["base_fingerprint"] = loaded.peft->base_fingerprint();
-  } else {
-    int64_t total = 0;
-    for (auto& p : loaded.model->parameters()) total += p.numel();
-    info["parameters"] = total;
-    info["base_fingerprint"] = methods::fingerprint(*loaded.model);
-  }
+  const auto counts = loaded.peft->count_parameters();
+  info["method"] = loaded.peft->method->method_name();
+  info["base_parameters"] = counts.base;
+  info["added_parameters"] = counts.added;
+  info["trainable_parameters"] = counts.trainable;
+  info["trainable_share"] = counts.share();
+  info["adapter_bytes"] = fs::file_size(fs::path(a.adapter) / "adapter_model.safetensors");
+  info["base_fingerprint"] = loaded.peft->base_fingerprint();
   print_json(info);
 }
 
 void run_merge(const ModelArgs& a) {
-  auto loaded = load_model(a.model, a.adapter, a.device.resolve(), 128);
+  refuse_overlap("--out", a.out, {{"--model", a.model}, {"--adapter", a.adapter}});
+  auto loaded = load_model(a.model, a.adapter, a.device.resolve(), 0);
   auto& method = *loaded.peft->method;
   require(method.mergeable() || !method.own_tensors().size(),
           std::string(method.method_name()) + " adapters add layers that cannot be folded into the base weights");

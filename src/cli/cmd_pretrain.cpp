@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/output_guard.h"
 #include "core/error.h"
 #include "models/checkpoint.h"
 #include "train/precision.h"
@@ -51,6 +52,8 @@ models::TaskModel initial_model(const PretrainArgs& a, const text::WordPieceToke
 }
 
 void run_pretrain(PretrainArgs& a) {
+  refuse_overlap("--out", a.options.out_dir, {{"--corpus", a.corpus}, {"--vocab", a.vocab}, {"--init", a.init},
+                                              {"--config", a.config}});
   const auto device = a.device.resolve();
   a.options.precision = train::resolve_precision(a.options.precision, device);
   require(!a.vocab.empty() || !a.init.empty(), "--vocab is needed unless --init gives a model");
@@ -123,7 +126,7 @@ void add_pretrain_command(CLI::App& app) {
   cmd->add_option("--dtype", o.dtype, "weights of the saved model")
       ->check(CLI::IsMember({"f32", "f16", "bf16"}))
       ->capture_default_str();
-  cmd->add_flag("--resume", o.resume, "continue from OUT/checkpoint");
+  cmd->add_flag("--resume", o.resume, "continue from OUT/checkpoint (an error when there is none)");
   cmd->add_flag("--quiet", o.quiet, "no progress lines");
   args->device.add_to(cmd);
   cmd->callback([args] { run_pretrain(*args); });

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/output_guard.h"
 #include "text/wordpiece_tokenizer.h"
 #include "text/wordpiece_trainer.h"
 
@@ -27,6 +28,7 @@ void add_vocab_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Directory for vocab.txt and tokenizer.json")->required();
   cmd->callback([args] {
+    refuse_overlap("--out", args->out, {{"--corpus", args->corpus}});
     text::WordPieceTrainerOptions options;
     options.vocab_size = args->size;
     options.min_frequency = args->min_frequency;

@@ -10,20 +10,39 @@
 namespace peft::cli {
 namespace {
 
+std::string architecture(const models::ModelConfig& config) {
+  const auto& list = config.original.value("architectures", nlohmann::json());
+  return list.is_array() && !list.empty() && list[0].is_string() ? list[0].get<std::string>() : "";
+}
+
 models::TaskKind kind_from_config(const models::ModelConfig& config) {
-  std::string arch;
-  if (config.original.contains("architectures") && config.original["architectures"].is_array() &&
-      !config.original["architectures"].empty())
-    arch = config.original["architectures"][0].get<std::string>();
-  if (arch.find("ForTokenClassification") != std::string::npos) return models::TaskKind::TokenClassification;
-  if (arch.find("ForSequenceClassification") != std::string::npos)
-    return config.original.value("problem_type", "") == "regression" ? models::TaskKind::Regression
-                                                                      : models::TaskKind::SequenceClassification;
+  const auto kind = head_in_config(config);
+  if (kind && *kind != models::TaskKind::MaskedLM) return *kind;
+  const auto arch = architecture(config);
   throw Error("config.json: architectures names no task head (" + (arch.empty() ? "none" : arch) +
               "); pass --adapter with a trained adapter");
 }
 
 }  // namespace
+
+std::optional<models::TaskKind> head_in_config(const models::ModelConfig& config) {
+  const auto arch = architecture(config);
+  if (arch.find("ForTokenClassification") != std::string::npos) return models::TaskKind::TokenClassification;
+  if (arch.find("ForSequenceClassification") != std::string::npos)
+    return config.original.value("problem_type", "") == "regression" ? models::TaskKind::Regression
+                                                                      : models::TaskKind::SequenceClassification;
+  if (arch.find("ForMaskedLM") != std::string::npos) return models::TaskKind::MaskedLM;
+  return std::nullopt;
+}
+
+text::WordPieceTokenizer load_tokenizer(const std::string& model_dir, const models::ModelConfig& config) {
+  auto tokenizer = text::WordPieceTokenizer::load(model_dir);
+  require(static_cast<int64_t>(tokenizer.vocab_size()) <= config.vocab_size,
+          model_dir + ": the tokenizer has " + std::to_string(tokenizer.vocab_size()) +
+              " tokens but config.json's vocab_size is " + std::to_string(config.vocab_size) +
+              ": ids past it would have no embedding");
+  return tokenizer;
+}
 
 void DeviceOptions::add_to(CLI::App* app) {
   app->add_option("--device", device, "cpu, cuda or auto (cuda when present)")
@@ -82,21 +101,22 @@ nlohmann::json parse_sets(const std::vector<std::string>& sets) {
 
 LoadedModel load_model(const std::string& model_dir, const std::string& adapter_dir, const torch::Device& device,
                        int64_t max_length) {
-  LoadedModel loaded{std::nullopt, nullptr, {}, text::WordPieceTokenizer::load(model_dir)};
+  const auto config = models::ModelConfig::load(model_dir + "/config.json");
+  LoadedModel loaded{std::nullopt, nullptr, {}, load_tokenizer(model_dir, config)};
   models::ModelSpec spec;
   if (!adapter_dir.empty()) {
-    auto config = methods::read_adapter_config(adapter_dir);
-    loaded.task = methods::adapter_task(adapter_dir, config);
+    auto adapter_config = methods::read_adapter_config(adapter_dir);
+    loaded.task = methods::adapter_task(adapter_dir, adapter_config);
     spec.kind = loaded.task.kind;
     spec.num_labels = static_cast<int64_t>(loaded.task.labels.size());
   } else {
-    auto config = models::ModelConfig::load(model_dir + "/config.json");
     loaded.task.kind = spec.kind = kind_from_config(config);
     loaded.task.labels = config.labels;
     loaded.task.max_length = max_length;
   }
   auto model = models::load_task_model(model_dir, spec);
-  loaded.task.max_length = std::min(loaded.task.max_length, model->config().max_tokens());
+  const auto limit = model->config().max_tokens();
+  loaded.task.max_length = loaded.task.max_length > 0 ? std::min(loaded.task.max_length, limit) : limit;
   if (loaded.task.labels.empty() && loaded.task.kind != models::TaskKind::Regression)
     loaded.task.labels = model->config().labels;  // an HF adapter: class names from the base config
   if (loaded.task.labels.empty() && loaded.task.kind != models::TaskKind::Regression)

@@ -32,6 +32,12 @@ struct ColumnOptions {
 // option of one member of a union (houlsby+lora).
 nlohmann::json parse_sets(const std::vector<std::string>& sets);
 
+// The model directory's tokenizer, refused when it could produce an id the model's embedding lacks.
+text::WordPieceTokenizer load_tokenizer(const std::string& model_dir, const models::ModelConfig& config);
+
+// The head config.json names (architectures), or std::nullopt when it names none this program has.
+std::optional<models::TaskKind> head_in_config(const models::ModelConfig& config);
+
 // A model ready to run: the base (from --model), the adapter on it when one was given, and what task it does.
 struct LoadedModel {
   std::optional<methods::PeftModel> peft;  // with --adapter

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "data/text_lines.h"
+#include "data/utf8.h"
 #include "io/atomic_file.h"
 
 namespace peft::data {
@@ -24,6 +25,7 @@ std::vector<std::string_view> split_columns(std::string_view line) {
 
 std::vector<TaggedSentence> read_conll(const std::string& path) {
   const std::string text = io::read_file(path);
+  require_utf8(text, path);
   const std::vector<std::string_view> lines = split_lines(text);
   std::vector<TaggedSentence> sentences;
   TaggedSentence current;

@@ -11,7 +11,8 @@ struct TaggedSentence {
 };
 
 // Middle columns (e.g. POS and chunk tags in CoNLL-2003) are ignored. A line with a single column is an
-// error naming file:line. A UTF-8 BOM and CRLF endings are accepted.
+// error naming file:line, as is text that is not UTF-8 (with the byte, see utf8.h). A UTF-8 BOM and CRLF
+// endings are accepted.
 std::vector<TaggedSentence> read_conll(const std::string& path);
 
 // Writes "token tag" lines and a blank line after each sentence, atomically. Sentences must be non-empty,

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "data/table.h"
 #include "data/text_lines.h"
+#include "data/utf8.h"
 #include "io/atomic_file.h"
 
 namespace peft::data {
@@ -68,6 +69,7 @@ std::string label_field(const json& object, const std::string& name, const std::
 }
 
 std::vector<Example> from_jsonl(std::string_view text, const Columns& columns, const std::string& path) {
+  require_utf8(text, path);  // before nlohmann, whose message for it names neither line nor byte
   const std::vector<std::string_view> lines = split_lines(text);
   std::optional<ColumnChoice> choice;  // fixed by the first object
   std::vector<Example> examples;

@@ -22,7 +22,7 @@ struct Example {
 //   .jsonl one JSON object per line; columns detected from the first object's keys; text fields must be
 //          strings, labels strings or numbers (a number keeps its JSON spelling, e.g. 1 -> "1", 3.8 -> "3.8")
 // Blank lines are skipped, a UTF-8 BOM and CRLF endings are accepted. Errors are peft::Error naming
-// file:line and the column or field.
+// file:line and the column or field; text that is not UTF-8 is one, naming the byte (see utf8.h).
 std::vector<Example> read_examples(const std::string& path, const Columns& columns = {});
 
 }  // namespace peft::data

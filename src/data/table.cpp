@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "data/text_lines.h"
+#include "data/utf8.h"
 
 namespace peft::data {
 namespace {
@@ -34,6 +35,7 @@ size_t line_ending(std::string_view text, size_t i) {
 }  // namespace
 
 Table parse_tsv(std::string_view text, const std::string& name) {
+  require_utf8(text, name);
   const std::vector<std::string_view> lines = split_lines(text);
   std::vector<Row> records;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -52,6 +54,7 @@ Table parse_tsv(std::string_view text, const std::string& name) {
 }
 
 Table parse_csv(std::string_view text, const std::string& name) {
+  require_utf8(text, name);
   text = strip_bom(text);
   std::vector<Row> records;
   size_t i = 0, line = 1;

@@ -19,7 +19,8 @@ struct Table {
 };
 
 // `name` (the file name) prefixes every error. Blank lines are skipped; a UTF-8 BOM is ignored;
-// LF and CRLF endings are both accepted. A row whose field count differs from the header's is an error.
+// LF and CRLF endings are both accepted. A row whose field count differs from the header's is an error, as is
+// text that is not UTF-8 (file:line and the byte, see utf8.h).
 Table parse_tsv(std::string_view text, const std::string& name);
 Table parse_csv(std::string_view text, const std::string& name);
 

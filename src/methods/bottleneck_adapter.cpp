@@ -32,7 +32,8 @@ BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant)
     b.inv_adapter = "nice";
   }
   b.inv_adapter_reduction_factor = c.get<double>("inv_adapter_reduction_factor", b.inv_adapter_reduction_factor);
-  require(b.bottleneck >= 0, std::string(name) + ": bottleneck must be positive");
+  require(b.bottleneck > 0 || !c.raw("bottleneck"),
+          std::string(name) + ": bottleneck must be positive (or leave it out: hidden_size / reduction_factor)");
   require(b.reduction_factor > 0, std::string(name) + ": reduction_factor must be positive");
   require(b.init_std > 0, std::string(name) + ": init_std must be positive");
   require(b.inv_adapter_reduction_factor > 0, std::string(name) + ": inv_adapter_reduction_factor must be positive");
@@ -108,7 +109,7 @@ NamedTensors BottleneckAdapter::own_tensors() const {
 }
 
 nlohmann::json BottleneckAdapter::config_json() const {
-  return {{"bottleneck", config_.bottleneck},
+  return {{"bottleneck", config_.bottleneck > 0 ? nlohmann::json(config_.bottleneck) : nlohmann::json(nullptr)},
           {"reduction_factor", config_.reduction_factor},
           {"non_linearity", config_.non_linearity},
           {"init_weights", config_.init_weights},

@@ -59,6 +59,7 @@ LoraConfig LoraConfig::read(MethodConfig& c) {
   l.target_modules = ModuleSelector::from_json(c.raw("target_modules"), {"query", "value"}, "lora: target_modules");
   l.modules_to_save = ModuleSelector::from_json(c.raw("modules_to_save"), {}, "lora: modules_to_save");
   require(l.r > 0, "lora: r must be positive, got " + std::to_string(l.r));
+  require(l.lora_alpha > 0 && std::isfinite(l.lora_alpha), "lora: lora_alpha must be positive");
   require(l.lora_dropout >= 0 && l.lora_dropout < 1, "lora: lora_dropout must be in [0, 1)");
   return l;
 }

@@ -13,7 +13,7 @@ const std::set<std::string>& bookkeeping_keys() {
   static const std::set<std::string> keys = {"peft_type", "peft_version", "task_type", "base_model_name_or_path",
                                              "revision", "inference_mode", "auto_mapping", "peft_cpp",
                                              "megatron_core", "qalora_group_size", "init_lora_weights",
-                                             "init_ia3_weights"};
+                                             "init_ia3_weights", "modules_to_save"};
   return keys;
 }
 

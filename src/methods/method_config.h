@@ -1,7 +1,9 @@
 // Typed reading of a method's JSON config: each option read by name with its default, and anything left
 // unread is an error naming the key, so a typo never silently becomes the default.
 #pragma once
+#include <cmath>
 #include <set>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,13 @@ class MethodConfig {
     if (!values_.is_object()) return fallback;
     auto it = values_.find(key);
     if (it == values_.end() || it->is_null()) return fallback;
+    // nlohmann converts 2.5 to 2 and true to 1 without a word: an option's type is checked here.
+    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+      require(it->is_number(), method_ + ": option '" + key + "' must be a number, got " + it->dump());
+      if constexpr (std::is_integral_v<T>)
+        require(!it->is_number_float() || it->get<double>() == std::floor(it->get<double>()),
+                method_ + ": option '" + key + "' must be a whole number, got " + it->dump());
+    }
     try {
       return it->get<T>();
     } catch (const nlohmann::json::exception&) {

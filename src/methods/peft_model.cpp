@@ -1,5 +1,6 @@
 #include "methods/peft_model.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/error.h"
@@ -14,6 +15,34 @@ namespace {
 const std::string kRoot = "base_model.model.";
 const char* kConfigFile = "adapter_config.json";
 const char* kWeightsFile = "adapter_model.safetensors";
+
+// HF PEFT's task_type for the head (MLM has none: HF loads such adapters as a plain PeftModel).
+nlohmann::json hf_task_type(models::TaskKind kind) {
+  switch (kind) {
+    case models::TaskKind::SequenceClassification:
+    case models::TaskKind::Regression: return "SEQ_CLS";
+    case models::TaskKind::TokenClassification: return "TOKEN_CLS";
+    case models::TaskKind::MaskedLM: return nullptr;
+  }
+  return nullptr;
+}
+
+// HF PEFT's modules_to_save: the method's own list plus every module whose tensors train in full because
+// they are the head or were missing from the checkpoint (a fresh pooler: "pooler").
+nlohmann::json modules_to_save(const nlohmann::json& listed, models::TaskModelImpl& model) {
+  std::vector<std::string> names;
+  if (listed.is_array())
+    for (const auto& n : listed) names.push_back(n.get<std::string>());
+  const std::string prefix = std::string(model.config().prefix()) + ".";
+  for (auto& item : model.named_parameters()) {
+    if (!model.is_head_parameter(item.key())) continue;
+    auto name = item.key();
+    if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+    name = name.substr(0, name.find('.'));
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
 
 }  // namespace
 
@@ -84,7 +113,11 @@ void PeftModel::save_adapter(const std::string& dir, const TaskInfo& task) const
   fs::create_directories(dir);
   nlohmann::json config = method->config_json();
   config["peft_type"] = method->peft_type();
-  config["base_model_name_or_path"] = nullptr;
+  config["task_type"] = hf_task_type(model->kind());
+  config["modules_to_save"] = modules_to_save(config.value("modules_to_save", nlohmann::json()), *model.ptr());
+  config["base_model_name_or_path"] =
+      base_model_name_or_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(base_model_name_or_path);
+  config["inference_mode"] = true;
   config["peft_cpp"] = {{"method", method->method_name()},
                         {"base_fingerprint", fingerprint_},
                         {"base_family", model->config().model_type()},

@@ -44,6 +44,7 @@ class PeftModel {
 
   models::TaskModel model;
   std::shared_ptr<Method> method;
+  std::string base_model_name_or_path;  // as the user named the base: written to adapter_config.json
 
  private:
   std::string fingerprint_;

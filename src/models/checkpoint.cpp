@@ -74,6 +74,19 @@ TaskModel load_task_model(const std::string& dir, const ModelSpec& spec, LoadRep
   return model;
 }
 
+namespace {
+
+const char* hf_dtype_name(torch::ScalarType type) {
+  switch (type) {
+    case torch::kFloat16: return "float16";
+    case torch::kBFloat16: return "bfloat16";
+    case torch::kFloat64: return "float64";
+    default: return "float32";
+  }
+}
+
+}  // namespace
+
 void save_task_model(const std::string& dir, TaskModel& model, const std::vector<std::string>& labels) {
   fs::create_directories(dir);
   auto c = model->config();
@@ -85,6 +98,7 @@ void save_task_model(const std::string& dir, TaskModel& model, const std::vector
                                                         {TaskKind::MaskedLM, "ForMaskedLM"}};
   config["architectures"] = {std::string(c.family == Family::Bert ? "Bert" : "Roberta") + kHeads.at(model->kind())};
   if (model->kind() == TaskKind::Regression) config["problem_type"] = "regression";
+  config["torch_dtype"] = hf_dtype_name(model->parameters().front().scalar_type());  // as written, not as read
   io::write_file_atomic((fs::path(dir) / "config.json").string(), config.dump(2) + "\n");
   write_tensors((fs::path(dir) / "model.safetensors").string(), state_tensors(*model), {{"format", "pt"}});
 }

@@ -180,7 +180,9 @@ PretrainResult pretrain(models::TaskModel& model, const text::WordPieceTokenizer
 
   int64_t step = 0;
   uint64_t seed = o.seed;
-  if (o.resume && fs::exists(state_path)) {
+  require(!o.resume || fs::exists(state_path),
+          checkpoint_dir.string() + ": no checkpoint to resume from; leave out --resume to start afresh");
+  if (o.resume) {
     const auto state = nlohmann::json::parse(io::read_file(state_path), nullptr, false);
     require(state.is_object() && state.contains("step") && state.contains("seed") && state.contains("file"),
             state_path + ": not a pretraining state");
@@ -191,7 +193,6 @@ PretrainResult pretrain(models::TaskModel& model, const text::WordPieceTokenizer
     load_checkpoint((checkpoint_dir / state.at("file").get<std::string>()).string(), model, *optimizer, device);
     if (!o.quiet) std::fprintf(stderr, "resuming at step %lld\n", static_cast<long long>(step));
   } else {
-    if (o.resume && !o.quiet) std::fprintf(stderr, "no checkpoint in %s: starting afresh\n", checkpoint_dir.c_str());
     std::ofstream(log_path, std::ios::trunc);
   }
 

@@ -28,18 +28,27 @@ struct TrainOptions {
   std::string metric;      // empty = the task's default
   std::string precision = "f32";  // f32 or bf16 (train/precision.h)
   uint64_t seed = 42;
-  bool resume = false;
+  // Required: continue from the newest complete OUT/checkpoint-<step> and refuse when there is none;
+  // IfPresent: continue when there is one, else start afresh.
+  enum class Resume { No, Required, IfPresent } resume = Resume::No;
+  bool keep_checkpoints = false;  // keep the last checkpoint after the run ends (resume it with more steps)
+  int64_t log_every = 10;         // optimizer steps between training-loss lines in log.jsonl (0: none)
   bool quiet = false;
-  std::string out_dir;     // adapter (best), metrics.json, log.jsonl, checkpoint/
+  std::string out_dir;     // adapter (best), metrics.json, log.jsonl, checkpoint-<step>/
 };
 
+// Every option after defaults, under its CLI name, for run.json.
+nlohmann::json options_json(const TrainOptions& options);
+
+// Totals cover the whole run, the steps before a resume included.
 struct TrainResult {
   int64_t steps = 0;
   double seconds = 0;
   double best_metric = 0;
   int64_t best_step = 0;
   std::map<std::string, double> best_dev;  // dev metrics of the kept adapter
-  double final_loss = 0;
+  double final_loss = 0;  // mean training loss over every step
+  std::string stop_reason;  // "steps", "early_stop"
 };
 
 TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const TaskData* dev_data,

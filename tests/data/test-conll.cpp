@@ -1,5 +1,5 @@
 // Tests for CoNLL reading and writing: CoNLL-2003 layout with -DOCSTART- and middle columns, tabs, CRLF,
-// BOM, the single-column error, and a write/read round trip.
+// BOM, the single-column and invalid-UTF-8 errors, and a write/read round trip.
 #include <gtest/gtest.h>
 
 #include "data/conll.h"
@@ -44,6 +44,16 @@ TEST(Conll, SingleColumnLineIsAnError) {
   TempDir dir;
   const std::string path = dir.write("x.conll", "EU B-ORG\n\nPeter B-PER\nBlackburn\n");
   EXPECT_EQ(error_of([&] { read_conll(path); }), path + ":4: expected a token and a tag, found 1 column");
+}
+
+TEST(Conll, InvalidUtf8NamesFileLineAndByte) {
+  TempDir dir;
+  const std::string token = dir.write("train.conll", "EU B-ORG\n\nPeter B-PER\nM\xFCller I-PER\n");  // Latin-1
+  EXPECT_EQ(error_of([&] { read_conll(token); }),
+            token + ":4: invalid UTF-8 at byte 2 of the line, byte 24 of the file (byte 0xfc)");
+  const std::string tag = dir.write("dev.conll", "\xEF\xBB\xBF-DOCSTART- O\n\na O\nb B-\xE2\x82\n");  // truncated
+  EXPECT_EQ(error_of([&] { read_conll(tag); }),
+            tag + ":4: invalid UTF-8 at byte 5 of the line, byte 26 of the file (byte 0xe2)");
 }
 
 TEST(Conll, WriteThenReadRoundTrips) {

@@ -1,5 +1,6 @@
 // Tests for read_examples on files written by the test: TSV / CSV / JSONL, labeled and unlabeled,
-// CRLF, BOM, explicit columns, and file:line errors for malformed or incomplete JSONL lines.
+// CRLF, BOM, explicit columns, and file:line errors for malformed or incomplete JSONL lines and for bytes that
+// are not UTF-8.
 #include <gtest/gtest.h>
 
 #include "data/examples.h"
@@ -111,6 +112,40 @@ TEST(Examples, MalformedJsonlLinesNameFileAndLine) {
   const std::string wrong_label = dir.write("lab.jsonl", "{\"sentence\": \"s\", \"label\": null}\n");
   EXPECT_EQ(error_of([&] { read_examples(wrong_label); }),
             wrong_label + ":1: field 'label' must be a string or number, found null");
+}
+
+// Bytes that are not UTF-8 stop the reading at file:line, with the byte within the line and the file, whether
+// they sit in a text field or in the label column (which would otherwise only fail when the model is saved).
+TEST(Examples, InvalidUtf8InTsvNamesFileLineAndByte) {
+  TempDir dir;
+  const std::string text = dir.write("train.tsv", "sentence\tlabel\nfine\t1\ncaf\xE9 au lait\t0\n");
+  EXPECT_EQ(error_of([&] { read_examples(text); }),
+            text + ":3: invalid UTF-8 at byte 4 of the line, byte 26 of the file (byte 0xe9)");
+  const std::string label = dir.write("dev.tsv", "sentence\tlabel\nfine\tpos\xFF\n");
+  EXPECT_EQ(error_of([&] { read_examples(label); }),
+            label + ":2: invalid UTF-8 at byte 9 of the line, byte 24 of the file (byte 0xff)");
+}
+
+TEST(Examples, InvalidUtf8InCsvNamesFileLineAndByte) {
+  TempDir dir;  // the bad byte is on the second line of a quoted field that spans two
+  const std::string text = dir.write("train.csv", "text,label\r\n\"line one\r\nbad \xC0\x80 here\",1\r\n");
+  EXPECT_EQ(error_of([&] { read_examples(text); }),
+            text + ":3: invalid UTF-8 at byte 5 of the line, byte 28 of the file (byte 0xc0)");
+  const std::string label = dir.write("dev.csv", "text,label\nok,\"neg\xED\xA0\x80\"\n");  // a surrogate
+  EXPECT_EQ(error_of([&] { read_examples(label); }),
+            label + ":2: invalid UTF-8 at byte 8 of the line, byte 19 of the file (byte 0xed)");
+}
+
+TEST(Examples, InvalidUtf8InJsonlNamesFileLineAndByte) {  // not nlohmann's "ill-formed UTF-8 byte; last read"
+  TempDir dir;
+  const std::string text = dir.write("train.jsonl", "{\"sentence\": \"caf\xE9\", \"label\": 1}\n");
+  EXPECT_EQ(error_of([&] { read_examples(text); }),
+            text + ":1: invalid UTF-8 at byte 18 of the line, byte 18 of the file (byte 0xe9)");
+  const std::string label = dir.write("dev.jsonl",
+                                      "{\"sentence\": \"ok\", \"label\": 1}\n"
+                                      "{\"sentence\": \"ok\", \"label\": \"pos\xF4\x90\x80\x80\"}\n");
+  EXPECT_EQ(error_of([&] { read_examples(label); }),
+            label + ":2: invalid UTF-8 at byte 33 of the line, byte 64 of the file (byte 0xf4)");
 }
 
 TEST(Examples, UnsupportedExtensionAndMissingFile) {

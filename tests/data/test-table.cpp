@@ -1,5 +1,5 @@
 // Tests for TSV and CSV parsing: quoting (CSV) versus literal quotes (TSV), CRLF, BOM, multi-line fields
-// and the file:line of column-count and quoting errors.
+// and the file:line of column-count, quoting and invalid-UTF-8 errors.
 #include <gtest/gtest.h>
 
 #include "data/table.h"
@@ -45,6 +45,11 @@ TEST(Tsv, ColumnCountErrorsNameFileAndLine) {
   EXPECT_EQ(error_of([] { parse_tsv("\n\n", "train.tsv"); }), "train.tsv: empty file (expected a header row)");
 }
 
+TEST(Tsv, InvalidUtf8NamesFileLineAndByte) {
+  EXPECT_EQ(error_of([] { parse_tsv("a\tb\nx\ty\xFFz\n", "train.tsv"); }),
+            "train.tsv:2: invalid UTF-8 at byte 4 of the line, byte 8 of the file (byte 0xff)");
+}
+
 TEST(Csv, UnquotesFieldsPerRfc4180) {
   const Table t = parse_csv("text,label\n\"a, b\",1\n\"say \"\"hi\"\"\",0\nplain,\n", "x.csv");
   ASSERT_EQ(t.rows.size(), 3u);
@@ -79,6 +84,11 @@ TEST(Csv, QuotingErrorsNameFileAndLine) {
   EXPECT_EQ(error_of([] { parse_csv("a,b\n1,2\n\"open,3\nmore\n", "x.csv"); }), "x.csv:3: unterminated quoted field");
   EXPECT_EQ(error_of([] { parse_csv("a,b\n\"x\"y,1\n", "x.csv"); }),
             "x.csv:2: unexpected character after closing quote");
+}
+
+TEST(Csv, InvalidUtf8NamesThePhysicalLineInsideAQuotedField) {
+  EXPECT_EQ(error_of([] { parse_csv("a,b\n\"x\ny\xC3\",1\n", "x.csv"); }),  // C3 cut off by the closing quote
+            "x.csv:3: invalid UTF-8 at byte 2 of the line, byte 9 of the file (byte 0xc3)");
 }
 
 }  // namespace
