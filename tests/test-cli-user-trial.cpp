@@ -66,7 +66,8 @@ TEST_F(UserTrial, KilledRunResumesToTheSameAdapterWithOneLogLinePerStep) {
   const auto expected = json_of(dir.path("straight/metrics.json"));
   for (int percent : {55, 70, 85, 95}) {  // of the straight run's time: while loading, training, checkpointing
     const auto run = dir.path("killed" + std::to_string(percent));
-    kill_after(train_args(dir, run, common), std::chrono::duration_cast<std::chrono::milliseconds>(took * percent / 100));
+    const auto delay_ms = std::chrono::duration_cast<std::chrono::milliseconds>(took * percent / 100);
+    kill_after(train_args(dir, run, common), delay_ms);
     const auto delay = percent;
     auto resumed = peft_cli(dir, train_args(dir, run, common + " --resume-or-start"));
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
@@ -218,8 +219,8 @@ TEST_F(UserTrial, RunRecordsItsSettingsAndLogsLossLearningRateAndGradientNorm) {
 
 TEST_F(UserTrial, EarlyStopSaysWhyAndWhen) {
   auto r = peft_cli(dir, "train --model " + kModel + " --train " + dir.path("train.tsv") + " --dev " +
-                             dir.path("dev.tsv") + " --method lora --lr 1e-9 --batch-size 8 --threads 1 --max-steps 20" +
-                             " --eval-every 2 --patience 1 --out " + dir.path("run"));
+                             dir.path("dev.tsv") + " --method lora --lr 1e-9 --batch-size 8 --threads 1" +
+                             " --max-steps 20 --eval-every 2 --patience 1 --out " + dir.path("run"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("early stop at step 4: dev accuracy has not improved for 1 evaluations"), std::string::npos)
       << r.err;

@@ -27,7 +27,8 @@ void run_base_info(const ModelArgs& a) {
   const auto tokenizer = load_tokenizer(a.model, config);
   const auto head = head_in_config(config);
   models::LoadReport report;
-  auto model = models::load_task_model(a.model, {head.value_or(models::TaskKind::SequenceClassification), 0, 0}, &report);
+  const auto kind = head.value_or(models::TaskKind::SequenceClassification);
+  auto model = models::load_task_model(a.model, {kind, 0, 0}, &report);
   int64_t parameters = 0;
   for (auto& item : model->named_parameters())
     if (std::find(report.initialised.begin(), report.initialised.end(), item.key()) == report.initialised.end())

@@ -176,7 +176,8 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
     peft.load_weights((fs::path(checkpoint->path) / "adapter_model.safetensors").string());
     load_optimizer(*optimizer, (fs::path(checkpoint->path) / kOptimizerFile).string());
     truncate_log(log_path, state.step);
-    std::fprintf(stderr, "resuming at step %lld from %s\n", static_cast<long long>(state.step), checkpoint->path.c_str());
+    std::fprintf(stderr, "resuming at step %lld from %s\n", static_cast<long long>(state.step),
+                 checkpoint->path.c_str());
   } else {
     if (o.resume == TrainOptions::Resume::IfPresent && !o.quiet)
       std::fprintf(stderr, "no checkpoint in %s: starting afresh\n", o.out_dir.c_str());
@@ -270,8 +271,11 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
       window_loss += step_loss;
       ++window_steps;
       if (log_step) {
-        append_line(log_path, {{"step", state.step}, {"epoch", state.epoch}, {"loss", window_loss / double(window_steps)},
-                               {"learning_rate", lr}, {"grad_norm", norm}});
+        append_line(log_path, {{"step", state.step},
+                               {"epoch", state.epoch},
+                               {"loss", window_loss / double(window_steps)},
+                               {"learning_rate", lr},
+                               {"grad_norm", norm}});
         window_loss = 0;
         window_steps = 0;
       }
