@@ -326,9 +326,9 @@ TEST(LoraOptions, DropoutFollowsTheModelsTrainEvalMode) {
 
 TEST(LoraPlus, BFactorsAndOneDimTensorsLearnRatioTimesFasterAndDecayStaysOffBiases) {
   auto peft = attach(tiny_model(1), "lora", {{"target_modules", {"query", "word_embeddings"}}});
-  const auto trainable = peft.trainable_tensors();
+  const auto trainable = peft.optimizer_tensors();
   std::map<const void*, std::string> name_of;
-  for (const auto& [name, t] : trainable) name_of[t.unsafeGetTensorImpl()] = name;
+  for (const auto& t : trainable) name_of[t.tensor.unsafeGetTensorImpl()] = t.name;
   size_t grouped = 0;
   for (const auto& g : train::param_groups(trainable, 0.01, 16)) {
     for (const auto& t : g.tensors) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "test_support.h"
+#include "train/evaluate.h"
 #include "train/precision.h"
 
 namespace peft::testing {
@@ -175,6 +176,19 @@ TEST_P(EveryMethod, FirstTokenOnlyLastLayerGivesTheFullForwardsLogits) {
   torch::NoGradGuard no_grad;
   const auto full = peft.model->head->forward(peft.model->backbone->forward(batch.inputs), *peft.model->backbone);
   EXPECT_TRUE(AllClose(peft.model->forward(batch.inputs), full));
+}
+
+// Evaluation runs the model and the method in eval mode, whatever mode it finds them in (dropout in the
+// tiny model's layers and any mode-dependent method would make a training-mode prediction differ).
+TEST_P(EveryMethod, EvaluationRunsInEvalModeWhateverModeTheModelIsIn) {
+  auto peft = make(tiny_model(1));
+  train_steps(peft, 1);
+  const auto data = random_task(4, 6);
+  peft.model->eval();
+  const auto expected = train::predict(*peft.model, data, task(), 4, torch::kCPU, 0);
+  peft.model->train();
+  const auto got = train::predict(*peft.model, data, task(), 4, torch::kCPU, 0);
+  for (size_t i = 0; i < data.features.size(); ++i) EXPECT_TRUE(torch::equal(got.logits[i], expected.logits[i])) << i;
 }
 
 TEST_P(EveryMethod, SavedAdapterReloadsOntoAFreshCopyOfTheBase) {

@@ -16,6 +16,7 @@
 #include "models/checkpoint.h"
 #include "models/tensor_io.h"
 #include "support/scratch.h"
+#include "train/task_data.h"
 
 namespace peft::testing {
 
@@ -123,6 +124,23 @@ inline Batch random_batch(uint64_t seed, int64_t batch = 4, int64_t length = 10,
   b.inputs.token_type_ids = torch::randint(0, 2, {batch, length}, torch::kLong) * b.inputs.attention_mask;
   b.labels = torch::randint(0, labels, {batch}, torch::kLong);
   return b;
+}
+
+// n labelled sentences of random_batch's ids (no padding, token types 0), as the trainer reads a task.
+inline train::TaskData random_task(uint64_t seed, int64_t n) {
+  const auto batch = random_batch(seed, n);
+  train::TaskData data;
+  for (int64_t i = 0; i < n; ++i) {
+    train::Feature f;
+    const auto length = batch.inputs.attention_mask[i].sum().item<int64_t>();
+    for (int64_t t = 0; t < length; ++t) {
+      f.input_ids.push_back(std::max<int64_t>(1, batch.inputs.input_ids[i][t].item<int64_t>()));
+      f.token_type_ids.push_back(0);
+    }
+    f.label = batch.labels[i].item<int64_t>();
+    data.features.push_back(f);
+  }
+  return data;
 }
 
 inline methods::PeftModel attach(models::TaskModel model, const std::string& method, const nlohmann::json& config) {

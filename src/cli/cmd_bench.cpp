@@ -31,7 +31,7 @@ void run_bench(BenchArgs& a) {
     model = models::load_task_model(a.model, {models::TaskKind::SequenceClassification, a.labels, 0});
   } else {
     model = models::TaskModel(models::ModelConfig::load(a.config), models::TaskKind::SequenceClassification, a.labels);
-    models::init_parameters(*model, 0.02, [](const std::string&) { return true; });
+    models::init_parameters(*model, model->config().initializer_range, [](const std::string&) { return true; });
   }
   require(a.options.seq <= model->config().max_position_embeddings,
           "--seq " + std::to_string(a.options.seq) + " exceeds max_position_embeddings " +

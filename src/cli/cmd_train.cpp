@@ -72,7 +72,7 @@ void run_train(TrainArgs& a) {
   auto model = models::load_task_model(a.model, spec, &report);
   if (a.random_init) {  // the baseline that shows what pretraining adds: same shape and vocabulary
     torch::manual_seed(a.options.seed);
-    models::init_parameters(*model, 0.02, [](const std::string&) { return true; });
+    models::init_parameters(*model, model->config().initializer_range, [](const std::string&) { return true; });
   }
   if (!report.initialised.empty() && !a.random_init)
     std::fprintf(stderr, "initialised %zu tensor(s) missing from the checkpoint (e.g. %s)\n", report.initialised.size(),
@@ -130,7 +130,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--train", args->train_file, "training data: .tsv, .csv, .jsonl or .conll")->required();
   cmd->add_option("--dev", args->dev_file, "dev data: evaluation, early stopping, best-adapter keeping");
   cmd->add_option("--test", args->test_file, "test data, scored once with the kept adapter");
-  cmd->add_option("--method", args->method, "full, bitfit, lora, houlsby, pfeiffer, or several as a+b")->capture_default_str();
+  cmd->add_option("--method", args->method, methods::method_names() + ", or several as a+b")->capture_default_str();
   cmd->add_option("--set", args->sets, "method option key=value (repeatable), e.g. --set r=8 (in a+b: --set b.r=8)");
   cmd->add_option("--out", args->out, "output directory")->required();
   cmd->add_option("--task", args->task, "auto, classification, regression, tagging")

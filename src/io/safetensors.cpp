@@ -2,9 +2,16 @@
 // Layout checks follow HF's reader: ranges sorted by offset must tile the data section exactly.
 #include "io/safetensors.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -93,7 +100,7 @@ std::string size_mismatch(const std::vector<int64_t>& shape, DType dtype, uint64
          " bytes, " + what + " " + std::to_string(given);
 }
 
-uint64_t read_le64(const std::string& bytes) {
+uint64_t read_le64(std::string_view bytes) {
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(bytes[i]);
   return n;
@@ -205,7 +212,42 @@ void sort_and_check_tiling(const std::string& path, std::vector<Entry>& entries,
   require(covered == data_size, uncovered(path, covered, data_size));
 }
 
+// Closes on every exit from Mapping::open, including the throws.
+struct FileDescriptor {
+  int fd;
+  ~FileDescriptor() { ::close(fd); }
+};
+
 }  // namespace
+
+// The whole file mapped read-only. Another process truncating or rewriting the file while it is mapped would
+// change the records or fault on access (SIGBUS); out of scope, as for any reader that does not copy.
+struct SafetensorsFile::Mapping {
+  const char* data;
+  size_t size;
+
+  Mapping(const char* data, size_t size) : data(data), size(size) {}
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() { ::munmap(const_cast<char*>(data), size); }
+
+  static std::shared_ptr<const Mapping> open(const std::string& path) {
+    const FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    require(file.fd >= 0, path + ": cannot open: " + std::strerror(errno));
+    struct stat st {};
+    require(::fstat(file.fd, &st) == 0, path + ": cannot stat: " + std::strerror(errno));
+    require(!S_ISDIR(st.st_mode), path + ": is a directory, not a safetensors file");
+    require(S_ISREG(st.st_mode), path + ": is not a regular file");  // pipes and devices cannot be mapped
+    const size_t size = static_cast<size_t>(st.st_size);
+    // Checked before mapping: mmap rejects a length of 0, and the message must be the same for 0 and 7 bytes.
+    require(size >= 8, path + ": file is " + std::to_string(size) +
+                           " bytes, too short for the 8-byte header length of a safetensors file");
+    void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
+    require(data != MAP_FAILED, path + ": cannot map " + std::to_string(size) + " bytes: " + std::strerror(errno));
+    // No madvise: records are read by name in any order, and default readahead already suits one pass.
+    return std::make_shared<const Mapping>(static_cast<const char*>(data), size);
+  }  // the fd closes here; the mapping keeps its own reference to the file
+};
 
 size_t dtype_size(DType dtype) { return info(dtype).size; }
 
@@ -232,11 +274,9 @@ std::string format_shape(const std::vector<int64_t>& shape) {
 SafetensorsFile SafetensorsFile::read(const std::string& path) {
   SafetensorsFile file;
   file.path_ = path;
-  file.buffer_ = std::make_shared<const std::string>(read_file(path));
-  const std::string& bytes = *file.buffer_;
+  file.mapping_ = Mapping::open(path);  // checks the file holds at least the 8-byte header length
+  const std::string_view bytes(file.mapping_->data, file.mapping_->size);
 
-  require(bytes.size() >= 8, path + ": file is " + std::to_string(bytes.size()) +
-                                 " bytes, too short for the 8-byte header length of a safetensors file");
   const uint64_t header_size = read_le64(bytes);
   require(header_size > 0, path + ": header length is 0");
   require(header_size <= kMaxHeaderBytes, path + ": header length " + std::to_string(header_size) +
@@ -244,8 +284,8 @@ SafetensorsFile SafetensorsFile::read(const std::string& path) {
   require(header_size <= bytes.size() - 8, path + ": header length " + std::to_string(header_size) +
                                                " runs past the end of the file (" + std::to_string(bytes.size()) +
                                                " bytes)");
-  const std::string_view data = std::string_view(bytes).substr(8 + header_size);
-  const Json header = parse_header(path, std::string_view(bytes).substr(8, header_size));
+  const std::string_view data = bytes.substr(8 + header_size);
+  const Json header = parse_header(path, bytes.substr(8, header_size));
 
   std::vector<Entry> entries;
   for (const auto& [name, json] : header.items()) {

@@ -25,14 +25,15 @@ struct TensorRecord {
   std::string name;
   DType dtype;
   std::vector<int64_t> shape;
-  // Points into the file's buffer, which every copy of the SafetensorsFile keeps alive. Not necessarily
-  // aligned for the dtype (headers need not be padded), so copy out with memcpy.
+  // Points into the file's read-only mapping, which every copy of the SafetensorsFile keeps alive. Not
+  // necessarily aligned for the dtype (headers need not be padded), so copy out with memcpy.
   std::string_view bytes;
 };
 
 class SafetensorsFile {
  public:
-  // Loads the whole file and validates header and layout; every problem is a one-line peft::Error.
+  // Maps the file (no copy: peak memory is the tensors once) and validates header and layout; every problem
+  // is a one-line peft::Error.
   static SafetensorsFile read(const std::string& path);
 
   const std::vector<TensorRecord>& tensors() const { return tensors_; }  // in data order (= HF header order)
@@ -42,8 +43,10 @@ class SafetensorsFile {
   const std::string& path() const { return path_; }
 
  private:
+  struct Mapping;  // the mmapped file, unmapped when the last copy holding it goes
+
   std::string path_;
-  std::shared_ptr<const std::string> buffer_;
+  std::shared_ptr<const Mapping> mapping_;
   std::vector<TensorRecord> tensors_;
   std::map<std::string, size_t> index_;
   std::map<std::string, std::string> metadata_;

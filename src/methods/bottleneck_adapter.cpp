@@ -1,7 +1,8 @@
 #include "methods/bottleneck_adapter.h"
 
-#include "methods/tensor_names.h"
-#include "models/encoder_layer.h"
+#include <algorithm>
+
+#include "models/tensor_names.h"
 
 namespace peft::methods {
 namespace {
@@ -40,7 +41,8 @@ BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant)
   return b;
 }
 
-BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c) : non_linearity_(c.non_linearity) {
+BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c)
+    : non_linearity_(models::activation_for(c.non_linearity)) {
   down = register_module("down", torch::nn::Linear(hidden, c.bottleneck));
   up = register_module("up", torch::nn::Linear(c.bottleneck, hidden));
   // Near-identity start (Houlsby et al. 3.6): small weights (or a zero up), zero biases, so the adapter
@@ -59,8 +61,8 @@ BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c) : non_
   up->bias.zero_();
 }
 
-torch::Tensor BottleneckImpl::apply(const torch::Tensor& out, const torch::Tensor&) {
-  return out + up(models::activation(non_linearity_, down(out)));
+torch::Tensor BottleneckImpl::apply(const torch::Tensor& out, const torch::Tensor&, const nn::ForwardContext&) {
+  return out + up(non_linearity_(down(out)));
 }
 
 BottleneckAdapter::BottleneckAdapter(const nlohmann::json& json, AdapterVariant variant) : variant_(variant) {
@@ -69,29 +71,34 @@ BottleneckAdapter::BottleneckAdapter(const nlohmann::json& json, AdapterVariant 
   c.finish();
 }
 
-void BottleneckAdapter::attach(models::TaskModelImpl& model) {
+void BottleneckAdapter::attach(models::TaskModelImpl& model, const std::string& adapter_name) {
   const int64_t hidden = model.config().hidden_size;
   if (config_.bottleneck == 0) config_.bottleneck = std::max<int64_t>(1, int64_t(hidden / config_.reduction_factor));
-  for (auto& site : model.branch_sites()) {
-    if (variant_ == AdapterVariant::Pfeiffer && site.point != models::BranchPoint::FeedForwardOutput) continue;
+  const auto sites = model.sites();
+  for (auto& site : sites.branch) {
+    const bool wanted = site.role == models::SiteRole::FeedForwardBranch ||
+                        (variant_ == AdapterVariant::Houlsby && site.role == models::SiteRole::AttentionBranch);
+    if (!wanted) continue;
     auto adapter = std::make_shared<BottleneckImpl>(hidden, config_);
     register_module("site" + std::to_string(adapters_.size()), adapter);
-    site.site->attach(adapter);
+    site.site->attach(adapter_name, adapter);
     adapters_.emplace_back(site.path, adapter);
   }
   if (config_.inv_adapter.empty()) return;
   // A masked-LM head would need the inverse coupling before its tied decoder (MAD-X); not built yet.
   require(model.kind() != models::TaskKind::MaskedLM,
           std::string(method_name()) + ": inv_adapter is not supported with a masked-LM head");
-  auto site = model.embedding_output_site();
+  const auto site = std::find_if(sites.branch.begin(), sites.branch.end(),
+                                 [](const auto& s) { return s.role == models::SiteRole::EmbeddingOutput; });
+  require(site != sites.branch.end(), std::string(method_name()) + ": inv_adapter needs an embedding-output site");
   inv_adapter_ = std::make_shared<NiceCouplingImpl>(hidden, config_.inv_adapter_reduction_factor, config_.non_linearity);
   register_module("inv", inv_adapter_);
-  site.site->attach(inv_adapter_);
-  inv_path_ = site.path;
+  site->site->attach(adapter_name, inv_adapter_);
+  inv_path_ = site->path;
 }
 
 bool BottleneckAdapter::trains_base_tensor(const std::string& name) const {
-  return config_.train_layer_norms && is_layer_norm(name);
+  return config_.train_layer_norms && models::is_layer_norm(name);
 }
 
 NamedTensors BottleneckAdapter::own_tensors() const {

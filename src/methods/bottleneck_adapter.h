@@ -6,6 +6,7 @@
 #include "methods/invertible_adapter.h"
 #include "methods/method.h"
 #include "methods/method_config.h"
+#include "models/activation.h"
 #include "nn/branch_site.h"
 
 namespace peft::methods {
@@ -31,11 +32,12 @@ struct BottleneckConfig {
 class BottleneckImpl : public torch::nn::Module, public nn::BranchHook {
  public:
   BottleneckImpl(int64_t hidden, const BottleneckConfig& config);
-  torch::Tensor apply(const torch::Tensor& sublayer_output, const torch::Tensor& sublayer_input) override;
+  torch::Tensor apply(const torch::Tensor& sublayer_output, const torch::Tensor& sublayer_input,
+                      const nn::ForwardContext& ctx) override;
   torch::nn::Linear down{nullptr}, up{nullptr};
 
  private:
-  std::string non_linearity_;
+  models::Activation non_linearity_;
 };
 
 class BottleneckAdapter : public Method {
@@ -43,7 +45,7 @@ class BottleneckAdapter : public Method {
   BottleneckAdapter(const nlohmann::json& config, AdapterVariant variant);
   const char* method_name() const override { return variant_ == AdapterVariant::Houlsby ? "houlsby" : "pfeiffer"; }
   const char* peft_type() const override { return variant_ == AdapterVariant::Houlsby ? "HOULSBY" : "PFEIFFER"; }
-  void attach(models::TaskModelImpl& model) override;
+  void attach(models::TaskModelImpl& model, const std::string& adapter_name) override;
   bool trains_base_tensor(const std::string& name) const override;
   NamedTensors own_tensors() const override;
   nlohmann::json config_json() const override;

@@ -1,15 +1,15 @@
 #include "methods/invertible_adapter.h"
 
 #include "core/error.h"
-#include "models/encoder_layer.h"
+#include "models/activation.h"
 
 namespace peft::methods {
 namespace {
 
 torch::nn::Sequential coupling_net(int64_t in, int64_t out, double reduction_factor, const std::string& act) {
   const auto mid = std::max<int64_t>(1, int64_t(out / reduction_factor));  // AdapterHub: int(out // factor)
-  auto activation = [act](const torch::Tensor& x) { return models::activation(act, x); };
-  return torch::nn::Sequential(torch::nn::Linear(in, mid), torch::nn::Functional(activation), torch::nn::Linear(mid, out));
+  return torch::nn::Sequential(torch::nn::Linear(in, mid), torch::nn::Functional(models::activation_for(act)),
+                               torch::nn::Linear(mid, out));
 }
 
 }  // namespace
@@ -23,7 +23,7 @@ NiceCouplingImpl::NiceCouplingImpl(int64_t hidden, double reduction_factor, std:
   for (auto& p : parameters()) p.dim() == 1 ? p.zero_() : p.normal_(0.0, 0.02);
 }
 
-torch::Tensor NiceCouplingImpl::apply(const torch::Tensor& x, const torch::Tensor&) {
+torch::Tensor NiceCouplingImpl::apply(const torch::Tensor& x, const torch::Tensor&, const nn::ForwardContext&) {
   const auto x1 = x.narrow(-1, 0, split_), x2 = x.narrow(-1, split_, x.size(-1) - split_);
   auto y1 = x1 + F->forward(x2);
   auto y2 = x2 + G->forward(y1);

@@ -16,7 +16,8 @@ namespace peft::methods {
 class NiceCouplingImpl : public torch::nn::Module, public nn::BranchHook {
  public:
   NiceCouplingImpl(int64_t hidden, double reduction_factor, std::string non_linearity);
-  torch::Tensor apply(const torch::Tensor& embedded, const torch::Tensor& /*unused*/) override;
+  torch::Tensor apply(const torch::Tensor& embedded, const torch::Tensor& /*unused*/,
+                      const nn::ForwardContext& ctx) override;
   torch::nn::Sequential F{nullptr}, G{nullptr};  // AdapterHub's names: F.0, F.2, G.0, G.2
 
  private:

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "core/dropout.h"
-#include "methods/tensor_names.h"
+#include "models/tensor_names.h"
 
 namespace peft::methods {
 
@@ -73,9 +73,45 @@ LoraDeltaImpl::LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& c, const
   torch::nn::init::kaiming_uniform_(lora_A, std::sqrt(5.0));
 }
 
-torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output, bool training) {
-  auto x = peft::dropout(input, dropout_, training);
+torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output,
+                                  const nn::ForwardContext& ctx) {
+  auto x = peft::dropout(input, dropout_, ctx.training);
   return output + torch::matmul(torch::matmul(x, lora_A.t()), lora_B.t()) * scaling_;
+}
+
+bool LoraDeltaImpl::batches_with(const nn::LinearDelta& other) const {
+  const auto* lora = dynamic_cast<const LoraDeltaImpl*>(&other);
+  return lora && lora->dropout_ == dropout_;  // one dropout draw serves every row
+}
+
+torch::Tensor LoraDeltaImpl::apply_rows(const torch::Tensor& input, const torch::Tensor& output,
+                                        const std::vector<nn::LinearDelta*>& peers, const torch::Tensor& rows,
+                                        const nn::ForwardContext& ctx) {
+  int64_t rank = 0;
+  for (auto* p : peers)
+    if (p) rank = std::max(rank, static_cast<LoraDeltaImpl*>(p)->lora_A.size(0));
+  const auto in = lora_A.size(1), out = lora_B.size(0);
+  // Slot j holds adapter j's factors, the last slot zeros for rows of no adapter; scaling rides on B.
+  std::vector<torch::Tensor> As, Bs;
+  for (auto* p : peers) {
+    auto* lora = static_cast<LoraDeltaImpl*>(p);
+    const auto r = lora ? lora->lora_A.size(0) : 0;
+    auto A = torch::zeros({rank, in}, lora_A.options()), B = torch::zeros({out, rank}, lora_B.options());
+    if (lora) {
+      A = torch::cat({lora->lora_A, A.narrow(0, r, rank - r)}, 0);
+      B = torch::cat({lora->lora_B * lora->scaling_, B.narrow(1, r, rank - r)}, 1);
+    }
+    As.push_back(A);
+    Bs.push_back(B);
+  }
+  As.push_back(torch::zeros({rank, in}, lora_A.options()));
+  Bs.push_back(torch::zeros({out, rank}, lora_B.options()));
+  const auto slot = torch::where(rows.ge(0), rows, torch::full_like(rows, int64_t(peers.size())));
+  const auto A = torch::stack(As).index_select(0, slot), B = torch::stack(Bs).index_select(0, slot);
+  const auto batch = input.size(0);
+  auto x = peft::dropout(input, dropout_, ctx.training).reshape({batch, -1, in});
+  auto delta = torch::bmm(torch::bmm(x, A.transpose(1, 2)), B.transpose(1, 2));
+  return output + delta.view(output.sizes());
 }
 
 void LoraDeltaImpl::merge(torch::Tensor& weight, torch::Tensor&) { weight.add_(torch::matmul(lora_B, lora_A) * scaling_); }
@@ -89,7 +125,8 @@ LoraEmbeddingDeltaImpl::LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t d
   lora_B = register_parameter("lora_embedding_B", torch::randn({dim, c.rank_for(path)}));
 }
 
-torch::Tensor LoraEmbeddingDeltaImpl::apply(const torch::Tensor& ids, const torch::Tensor& output, bool) {
+torch::Tensor LoraEmbeddingDeltaImpl::apply(const torch::Tensor& ids, const torch::Tensor& output,
+                                           const nn::ForwardContext&) {
   return output + torch::matmul(torch::embedding(lora_A.t(), ids), lora_B.t()) * scaling_;
 }
 
@@ -108,14 +145,14 @@ Lora::Lora(const nlohmann::json& json) {
   c.finish();
 }
 
-void Lora::attach(models::TaskModelImpl& model) {
+void Lora::attach(models::TaskModelImpl& model, const std::string& adapter) {
   std::vector<std::string> paths;
   for (auto& site : model.linear_sites()) {
     paths.push_back(site.path);
     if (!config_.target_modules.matches(site.path)) continue;
     auto delta = std::make_shared<LoraDeltaImpl>(site.linear->in_features, site.linear->out_features, config_, site.path);
     register_module("site" + std::to_string(deltas_.size()), delta);
-    site.linear->attach(delta);
+    site.linear->attach(adapter, delta);
     deltas_.emplace_back(site.path, delta);
   }
   for (auto& site : model.embedding_sites()) {
@@ -124,7 +161,7 @@ void Lora::attach(models::TaskModelImpl& model) {
     auto delta = std::make_shared<LoraEmbeddingDeltaImpl>(site.embedding->num_embeddings,
                                                           site.embedding->embedding_dim, config_, site.path);
     register_module("embedding" + std::to_string(embedding_deltas_.size()), delta);
-    site.embedding->attach(delta);
+    site.embedding->attach(adapter, delta);
     embedding_deltas_.emplace_back(site.path, delta);
   }
   config_.target_modules.require_all_used(paths);
@@ -132,22 +169,30 @@ void Lora::attach(models::TaskModelImpl& model) {
 }
 
 bool Lora::trains_base_tensor(const std::string& name) const {
-  const auto path = module_path(name);
+  const auto path = models::module_path(name);
   if (config_.modules_to_save.matches(path)) return true;
-  if (!is_bias(name) || config_.bias == "none") return false;
+  if (!models::is_bias(name) || config_.bias == "none") return false;
   if (config_.bias == "all") return true;
   return std::any_of(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d.first == path; });
 }
 
 NamedTensors Lora::own_tensors() const {
   NamedTensors out;
+  for (auto& t : own_tensor_roles()) out.emplace_back(t.name, t.tensor);
+  return out;
+}
+
+std::vector<RoledTensor> Lora::own_tensor_roles() const {
+  std::vector<RoledTensor> out;
   for (const auto& [path, delta] : deltas_) {
-    out.emplace_back(path + ".lora_A.weight", delta->lora_A);
-    out.emplace_back(path + ".lora_B.weight", delta->lora_B);
+    out.push_back({path + ".lora_A.weight", delta->lora_A, models::TensorRole::LoraA});
+    out.push_back({path + ".lora_B.weight", delta->lora_B, models::TensorRole::LoraB});
   }
-  for (const auto& [path, delta] : embedding_deltas_) {  // HF PEFT's keys: parameters, not modules
-    out.emplace_back(path + ".lora_embedding_A", delta->lora_A);
-    out.emplace_back(path + ".lora_embedding_B", delta->lora_B);
+  // HF PEFT's keys for embedding factors (parameters, not modules); plain roles: LoRA+ speeds up the B of
+  // linear layers only.
+  for (const auto& [path, delta] : embedding_deltas_) {
+    out.push_back({path + ".lora_embedding_A", delta->lora_A, models::TensorRole::Weight});
+    out.push_back({path + ".lora_embedding_B", delta->lora_B, models::TensorRole::Weight});
   }
   return out;
 }

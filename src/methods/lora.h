@@ -44,7 +44,13 @@ struct LoraConfig {
 class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
  public:
   LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& config, const std::string& path);
-  torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, bool training) override;
+  torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, const nn::ForwardContext& ctx) override;
+  // A mixed batch gathers each row's A and B (zero-padded to the largest rank) and runs one batched
+  // product, never a loop over sub-batches (the S-LoRA / Punica idea).
+  bool batches_with(const nn::LinearDelta& other) const override;
+  torch::Tensor apply_rows(const torch::Tensor& input, const torch::Tensor& output,
+                           const std::vector<nn::LinearDelta*>& peers, const torch::Tensor& rows,
+                           const nn::ForwardContext& ctx) override;
   bool mergeable() const override { return true; }
   void merge(torch::Tensor& weight, torch::Tensor& bias) override;
   void unmerge(torch::Tensor& weight, torch::Tensor& bias) override;
@@ -60,7 +66,7 @@ class LoraEmbeddingDeltaImpl : public torch::nn::Module, public nn::LinearDelta 
  public:
   LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t embedding_dim, const LoraConfig& config,
                          const std::string& path);
-  torch::Tensor apply(const torch::Tensor& ids, const torch::Tensor& output, bool training) override;
+  torch::Tensor apply(const torch::Tensor& ids, const torch::Tensor& output, const nn::ForwardContext& ctx) override;
   bool mergeable() const override { return true; }
   void merge(torch::Tensor& weight, torch::Tensor& bias) override;
   void unmerge(torch::Tensor& weight, torch::Tensor& bias) override;
@@ -75,9 +81,10 @@ class Lora : public Method {
   explicit Lora(const nlohmann::json& config);
   const char* method_name() const override { return "lora"; }
   const char* peft_type() const override { return "LORA"; }
-  void attach(models::TaskModelImpl& model) override;
+  void attach(models::TaskModelImpl& model, const std::string& adapter) override;
   bool trains_base_tensor(const std::string& name) const override;
   NamedTensors own_tensors() const override;
+  std::vector<RoledTensor> own_tensor_roles() const override;
   nlohmann::json config_json() const override;
   bool mergeable() const override { return true; }
 

@@ -1,5 +1,7 @@
 // A PEFT method: one class that reads its typed config, creates its own parameters, attaches them at the
-// model's sites, says which base tensors also train, and names its tensors for the adapter file.
+// model's sites under its adapter's name, says which base tensors also train, and names its tensors for
+// the adapter file. The lifecycle around training (extra loss, after backward, per-step schedules) and a
+// method-owned save format are optional overrides.
 #pragma once
 #include <string>
 #include <utility>
@@ -8,26 +10,53 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "models/site_catalogue.h"
 #include "models/task_model.h"
+#include "models/tensor_io.h"
 
 namespace peft::methods {
 
 using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 
+struct RoledTensor {
+  std::string name;
+  torch::Tensor tensor;
+  models::TensorRole role;
+};
+
 class Method : public torch::nn::Module {
  public:
   virtual const char* method_name() const = 0;  // registry name, e.g. "lora"
   virtual const char* peft_type() const = 0;    // adapter_config.json "peft_type", e.g. "LORA"
-  // Creates the method's parameters for this model and attaches them at its sites; called once.
-  virtual void attach(models::TaskModelImpl& model) = 0;
+  // Creates the method's parameters for this model and attaches them at its sites under `adapter`; once.
+  virtual void attach(models::TaskModelImpl& model, const std::string& adapter) = 0;
   // Base tensors (by HF name) the method trains besides its own; the task head always trains.
   virtual bool trains_base_tensor(const std::string& /*name*/) const { return false; }
   // The method's own tensors under the names they take in adapter_model.safetensors (without the
   // "base_model.model." root).
   virtual NamedTensors own_tensors() const { return {}; }
+  // Their roles for the optimizer; by default a vector is a Bias (no decay) and the rest Weight.
+  virtual std::vector<RoledTensor> own_tensor_roles() const;
   virtual nlohmann::json config_json() const = 0;  // the method's fields of adapter_config.json
   // True when every delta folds into the frozen weights, so a merged model runs at base cost.
   virtual bool mergeable() const { return false; }
+
+  // ---- training lifecycle, called by the trainer in this order -----------------------------------------
+  // Before each optimizer step's forwards (step counts from 1 up to total_steps): schedules such as
+  // temperatures and rank budgets.
+  virtual void begin_step(int64_t /*step*/, int64_t /*total_steps*/) {}
+  // Added to the task loss of each training forward (consistency, L0, orthogonality); undefined = none.
+  virtual torch::Tensor extra_loss() { return {}; }
+  // Once the step's gradients are complete (after accumulation, before clipping): gradient masks,
+  // importance scores.
+  virtual void after_backward(int64_t /*step*/) {}
+
+  // ---- saving: what goes into adapter_model.safetensors and back --------------------------------------
+  // By default own_tensors(); a method may store another form (sparse index + value, a folded prefix).
+  virtual NamedTensors saved_tensors() const { return own_tensors(); }
+  // Takes this method's tensors out of `tensors` (a file's, without the root) into its own; each missing
+  // one is an error naming `context` (the file).
+  virtual void load_saved(models::TensorMap& tensors, const std::string& context);
 };
 
 }  // namespace peft::methods

@@ -28,8 +28,8 @@ MethodUnion::MethodUnion(const nlohmann::json& json) {
   }
 }
 
-void MethodUnion::attach(models::TaskModelImpl& model) {
-  for (auto& m : members_) m->attach(model);
+void MethodUnion::attach(models::TaskModelImpl& model, const std::string& adapter) {
+  for (auto& m : members_) m->attach(model, adapter);
   std::set<std::string> names;
   for (const auto& [name, _] : own_tensors())
     require(names.insert(name).second, name_ + ": two methods would both save tensor '" + name + "'");
@@ -41,13 +41,49 @@ bool MethodUnion::trains_base_tensor(const std::string& name) const {
   return false;
 }
 
-NamedTensors MethodUnion::own_tensors() const {
-  NamedTensors out;
-  for (const auto& m : members_) {
-    auto tensors = m->own_tensors();
-    out.insert(out.end(), tensors.begin(), tensors.end());
+namespace {
+template <typename T, typename Each>
+std::vector<T> concatenated(const std::vector<std::shared_ptr<Method>>& members, Each each) {
+  std::vector<T> out;
+  for (const auto& m : members) {
+    auto part = each(*m);
+    out.insert(out.end(), part.begin(), part.end());
   }
   return out;
+}
+}  // namespace
+
+NamedTensors MethodUnion::own_tensors() const {
+  return concatenated<NamedTensors::value_type>(members_, [](const Method& m) { return m.own_tensors(); });
+}
+
+std::vector<RoledTensor> MethodUnion::own_tensor_roles() const {
+  return concatenated<RoledTensor>(members_, [](const Method& m) { return m.own_tensor_roles(); });
+}
+
+NamedTensors MethodUnion::saved_tensors() const {
+  return concatenated<NamedTensors::value_type>(members_, [](const Method& m) { return m.saved_tensors(); });
+}
+
+void MethodUnion::load_saved(models::TensorMap& tensors, const std::string& context) {
+  for (auto& m : members_) m->load_saved(tensors, context);
+}
+
+void MethodUnion::begin_step(int64_t step, int64_t total_steps) {
+  for (auto& m : members_) m->begin_step(step, total_steps);
+}
+
+torch::Tensor MethodUnion::extra_loss() {
+  torch::Tensor sum;
+  for (auto& m : members_) {
+    auto extra = m->extra_loss();
+    if (extra.defined()) sum = sum.defined() ? sum + extra : extra;
+  }
+  return sum;
+}
+
+void MethodUnion::after_backward(int64_t step) {
+  for (auto& m : members_) m->after_backward(step);
 }
 
 nlohmann::json MethodUnion::config_json() const {

@@ -16,11 +16,18 @@ class MethodUnion : public Method {
   explicit MethodUnion(const nlohmann::json& config);
   const char* method_name() const override { return name_.c_str(); }
   const char* peft_type() const override { return "UNION"; }
-  void attach(models::TaskModelImpl& model) override;
+  void attach(models::TaskModelImpl& model, const std::string& adapter) override;
   bool trains_base_tensor(const std::string& name) const override;
   NamedTensors own_tensors() const override;
+  std::vector<RoledTensor> own_tensor_roles() const override;
   nlohmann::json config_json() const override;
   bool mergeable() const override;
+  // The lifecycle and saving reach every member, in order; their extra losses add up.
+  void begin_step(int64_t step, int64_t total_steps) override;
+  torch::Tensor extra_loss() override;
+  void after_backward(int64_t step) override;
+  NamedTensors saved_tensors() const override;
+  void load_saved(models::TensorMap& tensors, const std::string& context) override;
 
  private:
   std::string name_;  // the members' names joined by '+'

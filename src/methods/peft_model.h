@@ -1,8 +1,12 @@
-// A frozen base model with one method attached: decides what trains, counts parameters, and saves/loads
-// the task part as an adapter directory (adapter_config.json + adapter_model.safetensors, HF PEFT layout)
-// that records its base's fingerprint and refuses to load onto another base.
+// A frozen base model holding adapters by name, each with its own method, config and (optionally) head:
+// decides what trains, counts parameters, and saves/loads one adapter as a directory (adapter_config.json
+// + adapter_model.safetensors, HF PEFT layout) that records its base's fingerprint and refuses to load
+// onto another base. One adapter is active: the one model->forward(inputs), training and saving use;
+// context_for() selects others for a call, one per row if need be.
 #pragma once
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,23 +34,59 @@ struct ParameterCounts {
 
 class PeftModel {
  public:
-  PeftModel(models::TaskModel model, std::shared_ptr<Method> method);
-  // Trainable tensors under their adapter-file names (own ones and trained base ones).
+  // The base with `method` attached as adapter `name` (HF PEFT's "default"), which becomes active and
+  // trains the base's own head.
+  PeftModel(models::TaskModel model, std::shared_ptr<Method> method, const std::string& name = "default");
+
+  // ---- adapters by name ------------------------------------------------------------------------------
+  // Attaches `method` as adapter `name` with `head`, or else a copy of the base's head as it was before
+  // any adapter trained it. Two adapters may not train the same base tensor.
+  void add_adapter(const std::string& name, std::shared_ptr<Method> method,
+                   std::shared_ptr<models::TaskHead> head = nullptr);
+  // Reads an adapter directory written by save_adapter (or by HF PEFT) onto this base as adapter `name`.
+  void add_adapter_from(const std::string& name, const std::string& dir);
+  void delete_adapter(const std::string& name);  // detaches it from every site; the active one cannot go
+  std::vector<std::string> adapter_names() const;
+  void set_adapter(const std::string& name);
+  const std::string& active_adapter() const { return active_; }
+  std::shared_ptr<Method> method_of(const std::string& name) const;
+  // A context for a call on this model's mode: row b runs row_adapters[b] ("" = the base alone); every
+  // name is checked here.
+  nn::ForwardContext context_per_row(const std::vector<std::string>& row_adapters) const;
+  nn::ForwardContext context_for(const std::string& adapter) const;
+
+  // ---- the active adapter ----------------------------------------------------------------------------
+  // Trainable tensors under their adapter-file names (own ones, trained base ones, head).
   NamedTensors trainable_tensors() const;
+  std::vector<RoledTensor> optimizer_tensors() const;  // the same with the roles the optimizer reads
   ParameterCounts count_parameters() const;
+  // The task loss plus the method's extra term (training forwards only).
+  torch::Tensor training_loss(const torch::Tensor& logits, const torch::Tensor& labels) const;
   const std::string& base_fingerprint() const { return fingerprint_; }
 
   void save_adapter(const std::string& dir, const TaskInfo& task) const;
-  // Reads an adapter directory written by save_adapter (or by HF PEFT for a method both have) onto `base`.
+  // Reads an adapter directory onto `base` as its only adapter.
   static PeftModel load_adapter(models::TaskModel base, const std::string& dir);
-  // Copies an adapter_model.safetensors into this model's trainable tensors (all of them must be there).
+  // Copies an adapter_model.safetensors into this adapter's trainable tensors (all of them must be there).
   void load_weights(const std::string& weights_path);
 
   models::TaskModel model;
-  std::shared_ptr<Method> method;
+  std::shared_ptr<Method> method;  // the active adapter's
   std::string base_model_name_or_path;  // as the user named the base: written to adapter_config.json
 
  private:
+  struct Adapter {
+    std::string name;
+    std::shared_ptr<Method> method;
+    std::shared_ptr<models::TaskHead> head;  // null: the base's own head
+  };
+  PeftModel(models::TaskModel model, std::string fingerprint);
+  const Adapter& adapter(const std::string& name) const;
+  bool trains(const Adapter& a, const std::string& base_tensor) const;  // a model tensor, by name
+
+  std::vector<Adapter> adapters_;
+  models::TensorMap original_head_;  // the base's head before any training: later adapters copy it
+  std::string active_;
   std::string fingerprint_;
 };
 
@@ -54,7 +94,7 @@ class PeftModel {
 nlohmann::json read_adapter_config(const std::string& dir);
 TaskInfo adapter_task(const std::string& dir, const nlohmann::json& config);
 
-// 64-bit FNV-1a over the backbone's tensor names, shapes and values (the task head excluded), in hex.
+// "xxh3:<hex>" over the backbone's tensor names, shapes and fp32 values (the task head excluded).
 std::string fingerprint(models::TaskModelImpl& model);
 
 }  // namespace peft::methods

@@ -28,13 +28,12 @@ const std::vector<MethodInfo>& builtin_methods() {
   return methods;
 }
 
-namespace {
-std::string known_names() {
+std::string method_names() {
   std::string names;
-  for (const auto& m : builtin_methods()) names += (names.empty() ? "" : ", ") + m.name;
+  for (const auto& m : builtin_methods())
+    if (m.name != "union") names += (names.empty() ? "" : ", ") + m.name;
   return names;
 }
-}  // namespace
 
 std::shared_ptr<Method> create_method(const std::string& name, const nlohmann::json& config) {
   if (name.find('+') != std::string::npos) {  // "houlsby+lora": a union of the named methods
@@ -48,13 +47,13 @@ std::shared_ptr<Method> create_method(const std::string& name, const nlohmann::j
   }
   for (const auto& m : builtin_methods())
     if (m.name == name) return m.make(config);
-  throw Error("unknown method '" + name + "' (known: " + known_names() + ")");
+  throw Error("unknown method '" + name + "' (known: " + method_names() + ")");
 }
 
 const MethodInfo& method_for_peft_type(const std::string& peft_type, const std::string& context) {
   for (const auto& m : builtin_methods())
     if (m.peft_type == peft_type) return m;
-  throw Error(context + ": peft_type '" + peft_type + "' is not supported (methods: " + known_names() + ")");
+  throw Error(context + ": peft_type '" + peft_type + "' is not supported (methods: " + method_names() + ")");
 }
 
 }  // namespace peft::methods

@@ -18,6 +18,7 @@ struct MethodInfo {
 };
 
 const std::vector<MethodInfo>& builtin_methods();
+std::string method_names();  // "full, bitfit, lora, ..." (the union is written a+b), for help and errors
 std::shared_ptr<Method> create_method(const std::string& name, const nlohmann::json& config);
 const MethodInfo& method_for_peft_type(const std::string& peft_type, const std::string& context);
 

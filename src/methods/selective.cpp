@@ -1,7 +1,7 @@
 #include "methods/selective.h"
 
 #include "methods/method_config.h"
-#include "methods/tensor_names.h"
+#include "models/tensor_names.h"
 
 namespace peft::methods {
 
@@ -11,12 +11,12 @@ FullFineTuning::FullFineTuning(const nlohmann::json& config) {
   c.finish();
 }
 
-void FullFineTuning::attach(models::TaskModelImpl& model) {
+void FullFineTuning::attach(models::TaskModelImpl& model, const std::string&) {
   std::set<std::string> linear;  // "all-linear" freezes these only
   for (const auto& site : model.linear_sites()) linear.insert(site.path);
   std::vector<std::string> paths;
   for (const auto& p : model.named_parameters()) {
-    const auto path = module_path(p.key());
+    const auto path = models::module_path(p.key());
     paths.push_back(path);
     if (frozen_modules_.matches(path, linear.count(path) > 0)) frozen_tensors_.insert(p.key());
   }
@@ -32,6 +32,6 @@ nlohmann::json FullFineTuning::config_json() const {
 
 BitFit::BitFit(const nlohmann::json& config) { MethodConfig(config, "bitfit").finish(); }
 
-bool BitFit::trains_base_tensor(const std::string& name) const { return is_bias(name); }
+bool BitFit::trains_base_tensor(const std::string& name) const { return models::is_bias(name); }
 
 }  // namespace peft::methods

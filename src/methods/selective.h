@@ -15,7 +15,7 @@ class FullFineTuning : public Method {
   explicit FullFineTuning(const nlohmann::json& config);
   const char* method_name() const override { return "full"; }
   const char* peft_type() const override { return "FULL"; }
-  void attach(models::TaskModelImpl& model) override;
+  void attach(models::TaskModelImpl& model, const std::string& adapter) override;
   bool trains_base_tensor(const std::string& name) const override;
   nlohmann::json config_json() const override;
 
@@ -29,7 +29,7 @@ class BitFit : public Method {
   explicit BitFit(const nlohmann::json& config);
   const char* method_name() const override { return "bitfit"; }
   const char* peft_type() const override { return "BITFIT"; }
-  void attach(models::TaskModelImpl&) override {}
+  void attach(models::TaskModelImpl&, const std::string&) override {}
   bool trains_base_tensor(const std::string& name) const override;
   nlohmann::json config_json() const override { return nlohmann::json::object(); }
 };

@@ -66,7 +66,7 @@ TaskModel load_task_model(const std::string& dir, const ModelSpec& spec, LoadRep
   const std::string pooler = std::string(config.prefix()) + ".pooler.";
   auto is_head = [&](const std::string& name) { return model->is_head_parameter(name) || name.rfind(pooler, 0) == 0; };
   auto r = load_state(*model, tensors, weights_path, config.prefix(), is_head);
-  init_parameters(*model, 0.02, [&](const std::string& name) {
+  init_parameters(*model, config.initializer_range, [&](const std::string& name) {
     return std::find(r.initialised.begin(), r.initialised.end(), name) != r.initialised.end();
   });
   model->mark_fresh(r.initialised);

@@ -4,27 +4,18 @@
 
 #include "core/compat.h"
 #include "core/dropout.h"
-#include "core/error.h"
 
 namespace peft::models {
-
-torch::Tensor activation(const std::string& name, const torch::Tensor& x) {
-  if (name == "gelu") return torch::gelu(x);
-  if (name == "gelu_new" || name == "gelu_pytorch_tanh") return torch::gelu(x, "tanh");
-  if (name == "relu") return torch::relu(x);
-  if (name == "silu" || name == "swish") return torch::silu(x);
-  if (name == "tanh") return torch::tanh(x);
-  throw Error("unsupported activation '" + name + "'");
-}
 
 ProjectAddNormImpl::ProjectAddNormImpl(int64_t in, int64_t hidden, double dropout, double eps) : dropout_(dropout) {
   dense = register_module("dense", nn::SiteLinear(in, hidden));
   LayerNorm = register_module("LayerNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden}).eps(eps)));
 }
 
-torch::Tensor ProjectAddNormImpl::forward(const torch::Tensor& x, const torch::Tensor& residual) {
-  auto out = peft::dropout(dense(x), dropout_, is_training());
-  return LayerNorm(branch.apply(out, residual) + residual);
+torch::Tensor ProjectAddNormImpl::forward(const torch::Tensor& x, const torch::Tensor& residual,
+                                          const nn::ForwardContext& ctx) {
+  auto out = peft::dropout(dense->forward(x, ctx), dropout_, ctx.training);
+  return LayerNorm(branch.apply(out, residual, ctx) + residual);
 }
 
 SelfAttentionImpl::SelfAttentionImpl(const ModelConfig& c)
@@ -35,11 +26,15 @@ SelfAttentionImpl::SelfAttentionImpl(const ModelConfig& c)
 }
 
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& queries, const torch::Tensor& hidden,
-                                         const torch::Tensor& additive_mask) {
+                                         const torch::Tensor& additive_mask, const nn::ForwardContext& ctx) {
   const auto B = hidden.size(0), Lq = queries.size(1);
   auto split = [&](const torch::Tensor& t) { return t.view({B, -1, heads_, head_dim_}).transpose(1, 2); };
-  auto context = compat::attention(split(query(queries)), split(key(hidden)), split(value(hidden)), additive_mask,
-                                   dropout_, is_training());
+  // Value, key, query: the order the projections always ran in, so results stay the same to the last bit.
+  auto values = split(value->forward(hidden, ctx));
+  nn::KeyValues kv{split(key->forward(hidden, ctx)), values, additive_mask};
+  auto q = split(query->forward(queries, ctx));
+  key_values.apply(kv, ctx);
+  auto context = compat::attention(q, kv.keys, kv.values, kv.mask, dropout_, ctx.training);
   return context.transpose(1, 2).reshape({B, Lq, heads_ * head_dim_});
 }
 
@@ -50,15 +45,17 @@ AttentionImpl::AttentionImpl(const ModelConfig& c) {
 }
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& queries, const torch::Tensor& hidden,
-                                     const torch::Tensor& additive_mask) {
-  return output(self(queries, hidden, additive_mask), queries);
+                                     const torch::Tensor& additive_mask, const nn::ForwardContext& ctx) {
+  return output(self(queries, hidden, additive_mask, ctx), queries, ctx);
 }
 
-IntermediateImpl::IntermediateImpl(const ModelConfig& c) : act_(c.hidden_act) {
+IntermediateImpl::IntermediateImpl(const ModelConfig& c) : act_(activation_for(c.hidden_act)) {
   dense = register_module("dense", nn::SiteLinear(c.hidden_size, c.intermediate_size));
 }
 
-torch::Tensor IntermediateImpl::forward(const torch::Tensor& hidden) { return activation(act_, dense(hidden)); }
+torch::Tensor IntermediateImpl::forward(const torch::Tensor& hidden, const nn::ForwardContext& ctx) {
+  return act_(dense->forward(hidden, ctx));
+}
 
 EncoderLayerImpl::EncoderLayerImpl(const ModelConfig& c) {
   attention = register_module("attention", Attention(c));
@@ -68,10 +65,13 @@ EncoderLayerImpl::EncoderLayerImpl(const ModelConfig& c) {
 }
 
 torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& hidden, const torch::Tensor& additive_mask,
-                                        bool first_token_only) {
-  // Every step after attention is per position, so the first position needs only its own query.
-  auto attended = attention(first_token_only ? hidden.narrow(1, 0, 1) : hidden, hidden, additive_mask);
-  return output(intermediate(attended), attended);
+                                        const nn::ForwardContext& ctx, const torch::Tensor& read_positions) {
+  // Every step after attention is per position, so the positions read need only their own queries.
+  auto queries = hidden;
+  if (read_positions.defined())
+    queries = hidden.gather(1, read_positions.view({-1, 1, 1}).expand({hidden.size(0), 1, hidden.size(2)}));
+  auto attended = attention(queries, hidden, additive_mask, ctx);
+  return output(intermediate(attended, ctx), attended, ctx);
 }
 
 }  // namespace peft::models

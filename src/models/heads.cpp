@@ -1,6 +1,7 @@
 #include "models/heads.h"
 
 #include "core/dropout.h"
+#include "models/activation.h"
 
 namespace peft::models {
 namespace {
@@ -17,9 +18,9 @@ struct LinearHead : TaskHead {
     weight = register_parameter("weight", init->weight.detach().clone());
     bias = register_parameter("bias", init->bias.detach().clone());
   }
-  torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl& backbone) override {
-    auto x = pooled ? backbone.pooler(hidden) : hidden;
-    return torch::nn::functional::linear(peft::dropout(x, dropout, is_training()), weight, bias);
+  torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone, const nn::ForwardContext& ctx) override {
+    auto x = pooled ? backbone.pool(hidden, ctx) : hidden;
+    return torch::nn::functional::linear(peft::dropout(x, dropout, ctx.training), weight, bias);
   }
   const char* module_name() const override { return "classifier"; }
   bool reads_first_token_only() const override { return pooled; }
@@ -34,9 +35,9 @@ struct RobertaClassificationHead : TaskHead {
     dense = register_module("dense", torch::nn::Linear(c.hidden_size, c.hidden_size));
     out_proj = register_module("out_proj", torch::nn::Linear(c.hidden_size, num_labels));
   }
-  torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl&) override {
-    auto x = peft::dropout(hidden.select(1, 0), dropout, is_training());
-    x = peft::dropout(torch::tanh(dense(x)), dropout, is_training());
+  torch::Tensor forward(const torch::Tensor& hidden, Backbone&, const nn::ForwardContext& ctx) override {
+    auto x = peft::dropout(hidden.select(1, 0), dropout, ctx.training);
+    x = peft::dropout(torch::tanh(dense(x)), dropout, ctx.training);
     return out_proj(x);
   }
   const char* module_name() const override { return "classifier"; }
@@ -48,19 +49,20 @@ struct RobertaClassificationHead : TaskHead {
 // dense -> activation -> LayerNorm, registered on `owner` under HF's names; the decoder is tied to the
 // word embeddings, plus an output bias.
 struct MaskedLMTransform {
-  MaskedLMTransform(torch::nn::Module& owner, const ModelConfig& c, const char* norm_name) : act(c.hidden_act) {
+  MaskedLMTransform(torch::nn::Module& owner, const ModelConfig& c, const char* norm_name)
+      : act(activation_for(c.hidden_act)) {
     dense = owner.register_module("dense", torch::nn::Linear(c.hidden_size, c.hidden_size));
     norm = owner.register_module(norm_name,
                                  torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps)));
   }
-  torch::Tensor logits(const torch::Tensor& hidden, BackboneImpl& backbone, const torch::Tensor& bias) {
+  torch::Tensor logits(const torch::Tensor& hidden, Backbone& backbone, const torch::Tensor& bias) {
     // Under autocast the dense output is bf16, and LayerNorm wants its input in its weights' type.
-    auto x = norm(activation(act, dense(hidden)).to(norm->weight.scalar_type()));
-    return torch::nn::functional::linear(x, backbone.embeddings->word_embeddings->weight, bias);
+    auto x = norm(act(dense(hidden)).to(norm->weight.scalar_type()));
+    return torch::nn::functional::linear(x, backbone.output_embeddings(), bias);
   }
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm norm{nullptr};
-  std::string act;
+  Activation act;
 };
 
 // HF BERT: cls.predictions.{transform.dense, transform.LayerNorm, bias}.
@@ -77,7 +79,7 @@ struct BertMaskedLMHead : TaskHead {
   explicit BertMaskedLMHead(const ModelConfig& c) {
     predictions = register_module("predictions", std::make_shared<Predictions>(c));
   }
-  torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl& backbone) override {
+  torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone, const nn::ForwardContext&) override {
     return predictions->transform->logits(hidden, backbone, predictions->bias);
   }
   const char* module_name() const override { return "cls"; }
@@ -89,7 +91,7 @@ struct RobertaMaskedLMHead : TaskHead {
   explicit RobertaMaskedLMHead(const ModelConfig& c) : transform(*this, c, "layer_norm") {
     bias = register_parameter("bias", torch::zeros({c.vocab_size}));
   }
-  torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl& backbone) override {
+  torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone, const nn::ForwardContext&) override {
     return transform.logits(hidden, backbone, bias);
   }
   const char* module_name() const override { return "lm_head"; }

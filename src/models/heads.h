@@ -3,14 +3,19 @@
 #pragma once
 #include <torch/torch.h>
 
-#include "models/encoder.h"
+#include "models/backbone.h"
 #include "models/task.h"
 
 namespace peft::models {
 
 struct TaskHead : torch::nn::Module {
   // hidden: the backbone's last hidden state [B, L, H] ([B, 1, H] if reads_first_token_only); returns logits.
-  virtual torch::Tensor forward(const torch::Tensor& hidden, BackboneImpl& backbone) = 0;
+  virtual torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone, const nn::ForwardContext& ctx) = 0;
+  torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone) {  // in this head's mode
+    nn::ForwardContext ctx;
+    ctx.training = is_training();
+    return forward(hidden, backbone, ctx);
+  }
   virtual bool reads_first_token_only() const { return false; }
   virtual const char* module_name() const = 0;  // where HF keeps it: "classifier", "cls", "lm_head"
 };

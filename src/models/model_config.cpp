@@ -1,6 +1,7 @@
 #include "models/model_config.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -43,7 +44,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& c
   require(j.is_object(), context + ": not a JSON object");
   ModelConfig c;
   c.original = j;
-  std::string type;
+  std::string& type = c.type;
   read_field(j, "model_type", type, context);
   if (type == "bert") {
     c.family = Family::Bert;
@@ -65,6 +66,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& c
   read_field(j, "type_vocab_size", c.type_vocab_size, context);
   read_field(j, "layer_norm_eps", c.layer_norm_eps, context);
   read_field(j, "pad_token_id", c.pad_token_id, context);
+  read_field(j, "initializer_range", c.initializer_range, context);
   c.labels = read_labels(j, context);
   require(c.hidden_size > 0 && c.num_attention_heads > 0 && c.hidden_size % c.num_attention_heads == 0,
           context + ": hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
@@ -74,6 +76,8 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& c
   static const char* kActs[] = {"gelu", "relu", "gelu_new", "gelu_pytorch_tanh", "silu", "swish"};
   require(std::any_of(std::begin(kActs), std::end(kActs), [&](const char* a) { return c.hidden_act == a; }),
           context + ": hidden_act '" + c.hidden_act + "' is not supported");
+  require(c.initializer_range > 0 && std::isfinite(c.initializer_range),
+          context + ": initializer_range must be a positive number");
   return c;
 }
 
@@ -102,6 +106,7 @@ nlohmann::json ModelConfig::to_json() const {
   j["type_vocab_size"] = type_vocab_size;
   j["layer_norm_eps"] = layer_norm_eps;
   j["pad_token_id"] = pad_token_id;
+  j["initializer_range"] = initializer_range;
   if (!labels.empty()) {
     nlohmann::json id2label = nlohmann::json::object(), label2id = nlohmann::json::object();
     for (size_t i = 0; i < labels.size(); ++i) {

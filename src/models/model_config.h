@@ -24,6 +24,8 @@ struct ModelConfig {
   int64_t type_vocab_size = 2;
   double layer_norm_eps = 1e-12;
   int64_t pad_token_id = 0;
+  double initializer_range = 0.02;  // std of HF's normal init, for fresh heads and from-scratch models
+  std::string type;  // model_type as read (xlm-roberta: the Roberta family under its own name); empty: the family's
   std::vector<std::string> labels;  // id2label in id order; empty when the checkpoint has no head labels
   nlohmann::json original;          // the file as read, so unknown fields survive a save
 
@@ -32,7 +34,7 @@ struct ModelConfig {
   nlohmann::json to_json() const;
 
   const char* prefix() const { return family == Family::Bert ? "bert" : "roberta"; }  // HF module path root
-  const char* model_type() const { return prefix(); }
+  std::string model_type() const { return type.empty() ? prefix() : type; }
   int64_t head_dim() const { return hidden_size / num_attention_heads; }
   // Longest input the position table covers (RoBERTa spends pad_token_id + 1 slots before the first token).
   int64_t max_tokens() const {

@@ -1,5 +1,7 @@
 #include "models/task_model.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 
 namespace peft::models {
@@ -9,14 +11,76 @@ TaskModelImpl::TaskModelImpl(ModelConfig config, TaskKind kind, int64_t num_labe
   if (kind == TaskKind::Regression) num_labels_ = 1;
   if (kind == TaskKind::MaskedLM) num_labels_ = config_.vocab_size;
   require(num_labels_ > 0, "a task head needs at least one label");
-  backbone = register_module(config_.prefix(), Backbone(config_, head_uses_pooler(config_, kind)));
+  backbone = register_module(config_.prefix(), make_backbone(config_, head_uses_pooler(config_, kind)));
   head = make_head(config_, kind, num_labels_);
   register_module(head->module_name(), head);
 }
 
-torch::Tensor TaskModelImpl::forward(const ModelInputs& inputs) {
-  auto logits = head->forward(backbone->forward(inputs, head->reads_first_token_only()), *backbone);
+nn::ForwardContext TaskModelImpl::default_context() const {
+  nn::ForwardContext ctx;
+  ctx.training = is_training();
+  ctx.adapters = default_adapters_;
+  return ctx;
+}
+
+torch::Tensor TaskModelImpl::forward(const ModelInputs& inputs) { return forward(inputs, default_context()); }
+
+torch::Tensor TaskModelImpl::forward(const ModelInputs& inputs, nn::ForwardContext ctx) {
+  if (!ctx.read_positions.defined() && head->reads_first_token_only())
+    ctx.read_positions = torch::zeros({inputs.input_ids.size(0)}, inputs.input_ids.options());
+  auto logits = run_heads(backbone->forward(inputs, ctx), ctx);
   return kind_ == TaskKind::Regression ? logits.squeeze(-1) : logits;
+}
+
+torch::Tensor TaskModelImpl::run_heads(const torch::Tensor& hidden, const nn::ForwardContext& ctx) {
+  const auto& selection = ctx.adapters;
+  if (selection.is_every() || selection.names.empty()) return head->forward(hidden, *backbone, ctx);
+  if (!selection.is_per_row()) return head_of(selection.names.front())->forward(hidden, *backbone, ctx);
+  // A mixed batch: each head on its own rows (heads are small next to the backbone), rows of no adapter
+  // on the model's own head.
+  torch::Tensor out;
+  for (int64_t j = -1; j < int64_t(selection.names.size()); ++j) {
+    const auto rows = selection.rows.eq(j).nonzero().squeeze(1);
+    if (rows.numel() == 0) continue;
+    const auto& h = j < 0 ? head : head_of(selection.names[j]);
+    auto own = ctx;  // the head's rows run their one adapter (the pooler is a site too)
+    own.adapters = nn::AdapterSelection::only(j < 0 ? std::vector<std::string>{} : std::vector{selection.names[j]});
+    if (own.read_positions.defined()) own.read_positions = own.read_positions.index_select(0, rows);
+    auto logits = h->forward(hidden.index_select(0, rows), *backbone, own);
+    if (!out.defined()) {
+      auto sizes = logits.sizes().vec();
+      sizes[0] = hidden.size(0);
+      out = torch::zeros(sizes, logits.options());
+    }
+    const std::string name = j < 0 ? "(base)" : selection.names[j];
+    require(out.sizes().slice(1) == logits.sizes().slice(1),
+            "a mixed batch needs heads of one output shape; adapter '" + name + "' gives " + c10::str(logits.sizes()));
+    out = out.index_copy(0, rows, logits);
+  }
+  return out;
+}
+
+void TaskModelImpl::set_adapter_head(const std::string& adapter, std::shared_ptr<TaskHead> h) {
+  require(std::string(h->module_name()) == head->module_name(),
+          "adapter '" + adapter + "': its head is a '" + h->module_name() + "', this model's a '" +
+              head->module_name() + "'");
+  adapter_heads_[adapter] = std::move(h);
+}
+
+void TaskModelImpl::remove_adapter_name(const std::string& adapter) {
+  adapter_names_.erase(std::remove(adapter_names_.begin(), adapter_names_.end(), adapter), adapter_names_.end());
+}
+
+std::shared_ptr<TaskHead> TaskModelImpl::head_of(const std::string& adapter) const {
+  const auto it = adapter_heads_.find(adapter);
+  return it == adapter_heads_.end() ? head : it->second;
+}
+
+std::shared_ptr<TaskHead> TaskModelImpl::head_with(const TensorMap& values) const {
+  auto copy = make_head(config_, kind_, num_labels_);
+  torch::NoGradGuard no_grad;
+  for (auto& item : copy->named_parameters()) item.value().set_data(values.at(item.key()).clone());
+  return copy;
 }
 
 torch::Tensor TaskModelImpl::loss(const torch::Tensor& logits, const torch::Tensor& labels) const {
@@ -31,14 +95,34 @@ bool TaskModelImpl::is_head_parameter(const std::string& name) const {
   return name.compare(0, root.size(), root) == 0 || fresh_.count(name) > 0;
 }
 
+std::vector<std::string> TaskModelImpl::attached_adapters() {
+  std::vector<std::string> names;
+  auto add = [&](const std::vector<std::string>& more) {
+    for (const auto& n : more)
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  };
+  auto catalogue = sites();
+  for (auto& site : catalogue.linear) add(site.linear->adapters());
+  for (auto& site : catalogue.embedding) add(site.embedding->adapters());
+  return names;
+}
+
 void TaskModelImpl::merge_sites() {
-  for (auto& site : linear_sites()) site.linear->merge();
-  for (auto& site : embedding_sites()) site.embedding->merge();
+  const auto adapters = attached_adapters();
+  if (adapters.size() > 1) {
+    std::string list;
+    for (const auto& a : adapters) list += (list.empty() ? "" : ", ") + a;
+    throw Error("cannot merge: the model holds several adapters (" + list + "); delete all but one first");
+  }
+  auto catalogue = sites();
+  for (auto& site : catalogue.linear) site.linear->merge();
+  for (auto& site : catalogue.embedding) site.embedding->merge();
 }
 
 void TaskModelImpl::unmerge_sites() {
-  for (auto& site : linear_sites()) site.linear->unmerge();
-  for (auto& site : embedding_sites()) site.embedding->unmerge();
+  auto catalogue = sites();
+  for (auto& site : catalogue.linear) site.linear->unmerge();
+  for (auto& site : catalogue.embedding) site.embedding->unmerge();
 }
 
 void init_parameters(torch::nn::Module& module, double range, const std::function<bool(const std::string&)>& select) {

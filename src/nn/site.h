@@ -1,11 +1,16 @@
-// What every site that PEFT methods change shares: a frozen weight (and bias), the deltas attached to it in
-// order, and folding the mergeable ones into the weight and back out. Linear layers and embedding tables
-// are sites (site_linear.h, site_embedding.h); an embedding is the linear map of one-hot token ids.
+// What every site that PEFT methods change shares: a frozen weight (and bias), the deltas attached to it
+// under their adapters' names, and folding the mergeable ones into the weight and back out. Linear layers
+// and embedding tables are sites (site_linear.h, site_embedding.h); an embedding is the linear map of
+// one-hot token ids.
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <torch/torch.h>
+
+#include "nn/adapter_list.h"
+#include "nn/forward_context.h"
 
 namespace peft::nn {
 
@@ -14,9 +19,14 @@ namespace peft::nn {
 struct LinearDelta {
   virtual ~LinearDelta() = default;
   // `input` is the site's input (token ids at an embedding site); `output` is its output so far (frozen
-  // part plus earlier deltas); returns it with this delta. `training` is the site's mode (the delta's own
-  // module is not under the model, so model->eval() never reaches it): dropout and the like must follow it.
-  virtual torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, bool training) = 0;
+  // part plus earlier deltas); returns it with this delta. Dropout and the like follow ctx.training.
+  virtual torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, const ForwardContext& ctx) = 0;
+  // A mixed batch in one pass: `peers[j]` is the delta adapter j of the selection has here (null: none; all
+  // others batch_with this one), rows[b] row b's adapter (-1: none). Only called when batches_with holds.
+  virtual bool batches_with(const LinearDelta& /*other*/) const { return false; }
+  virtual torch::Tensor apply_rows(const torch::Tensor& input, const torch::Tensor& output,
+                                   const std::vector<LinearDelta*>& peers, const torch::Tensor& rows,
+                                   const ForwardContext& ctx);
   virtual bool mergeable() const { return false; }
   // Fold into / out of the frozen tensors in place (called under NoGradGuard). The weight is the site's
   // own: [out, in] for a linear layer, [num_embeddings, dim] for an embedding (which has no bias).
@@ -26,24 +36,26 @@ struct LinearDelta {
 
 class SiteBase : public torch::nn::Module {
  public:
-  void attach(std::shared_ptr<LinearDelta> delta);
+  void attach(const std::string& adapter, std::shared_ptr<LinearDelta> delta);
+  void detach(const std::string& adapter);  // unmerges its deltas first
   void detach_all();
   // Folds every mergeable delta into weight/bias (they stop running in forward) or takes them back out.
   void merge();
   void unmerge();
   size_t num_deltas() const { return deltas_.size(); }
+  std::vector<std::string> adapters() const { return deltas_.adapters(); }
 
   torch::Tensor weight, bias;  // HF names: <path>.weight, <path>.bias (undefined when the site has none)
 
  protected:
-  torch::Tensor apply_deltas(const torch::Tensor& input, torch::Tensor output);  // the unmerged ones
+  // The unmerged deltas the context selects. A merged delta changed the weight every row sees, so a call
+  // that does not run its adapter on every row is refused.
+  torch::Tensor apply_deltas(const torch::Tensor& input, torch::Tensor output, const ForwardContext& ctx);
+  // The context of a call without one: this site's mode, every attached adapter.
+  ForwardContext own_context() const;
 
  private:
-  struct Attached {
-    std::shared_ptr<LinearDelta> delta;
-    bool merged = false;
-  };
-  std::vector<Attached> deltas_;  // not registered: the method that made them saves them
+  AdapterList<LinearDelta> deltas_;  // not registered: the method that made them saves them
 };
 
 }  // namespace peft::nn

@@ -7,8 +7,8 @@ SiteEmbeddingImpl::SiteEmbeddingImpl(int64_t num, int64_t dim) : num_embeddings(
   weight = register_parameter("weight", torch::randn({num, dim}));
 }
 
-torch::Tensor SiteEmbeddingImpl::forward(const torch::Tensor& ids) {
-  return apply_deltas(ids, torch::embedding(weight, ids));
+torch::Tensor SiteEmbeddingImpl::forward(const torch::Tensor& ids, const ForwardContext& ctx) {
+  return apply_deltas(ids, torch::embedding(weight, ids), ctx);
 }
 
 }  // namespace peft::nn

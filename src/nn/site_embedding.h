@@ -8,7 +8,8 @@ namespace peft::nn {
 class SiteEmbeddingImpl : public SiteBase {
  public:
   SiteEmbeddingImpl(int64_t num_embeddings, int64_t embedding_dim);
-  torch::Tensor forward(const torch::Tensor& ids);  // [..] int64 -> [.., dim]
+  torch::Tensor forward(const torch::Tensor& ids, const ForwardContext& ctx);  // [..] int64 -> [.., dim]
+  torch::Tensor forward(const torch::Tensor& ids) { return forward(ids, own_context()); }
 
   int64_t num_embeddings, embedding_dim;
 };

@@ -12,8 +12,8 @@ SiteLinearImpl::SiteLinearImpl(int64_t in, int64_t out, bool with_bias) : in_fea
   torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
 }
 
-torch::Tensor SiteLinearImpl::forward(const torch::Tensor& input) {
-  return apply_deltas(input, torch::nn::functional::linear(input, weight, bias));
+torch::Tensor SiteLinearImpl::forward(const torch::Tensor& input, const ForwardContext& ctx) {
+  return apply_deltas(input, torch::nn::functional::linear(input, weight, bias), ctx);
 }
 
 }  // namespace peft::nn

@@ -8,7 +8,8 @@ namespace peft::nn {
 class SiteLinearImpl : public SiteBase {
  public:
   SiteLinearImpl(int64_t in_features, int64_t out_features, bool with_bias = true);
-  torch::Tensor forward(const torch::Tensor& input);
+  torch::Tensor forward(const torch::Tensor& input, const ForwardContext& ctx);
+  torch::Tensor forward(const torch::Tensor& input) { return forward(input, own_context()); }
 
   int64_t in_features, out_features;
 };

@@ -2,7 +2,7 @@
 #pragma once
 #include <vector>
 
-#include "models/encoder.h"
+#include "models/backbone.h"
 #include "models/task.h"
 #include "train/task_data.h"
 

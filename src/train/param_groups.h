@@ -1,6 +1,7 @@
-// How the trainable tensors split into AdamW groups: no weight decay on biases and LayerNorms, and
-// optionally LoRA+ (Hayou et al., 2024): LoRA's B factors, and every 1-D tensor, at lr × ratio, as HF
-// PEFT's create_loraplus_optimizer groups them. A's, embedding factors and the head's weights keep lr.
+// How the trainable tensors split into AdamW groups, by the roles their owners gave them: no weight decay
+// on biases and norms, and optionally LoRA+ (Hayou et al., 2024): LoRA's B factors, and every 1-D tensor,
+// at lr × ratio, as HF PEFT's create_loraplus_optimizer groups them. A's, embedding factors and the
+// head's weights keep lr.
 #pragma once
 #include <memory>
 #include <vector>
@@ -18,7 +19,7 @@ struct ParamGroup {
 };
 
 // loraplus_lr_ratio 0 (or 1) leaves every group at the schedule's learning rate.
-std::vector<ParamGroup> param_groups(const methods::NamedTensors& trainable, double weight_decay,
+std::vector<ParamGroup> param_groups(const std::vector<methods::RoledTensor>& trainable, double weight_decay,
                                      double loraplus_lr_ratio);
 
 // AdamW over the groups, and the schedule's learning rate applied to each group at its scale.

@@ -124,7 +124,7 @@ bool every(int64_t step, int64_t period) { return period > 0 && step % period ==
 models::TaskModel new_mlm_model(const models::ModelConfig& config, uint64_t seed) {
   torch::manual_seed(seed);
   models::TaskModel model(config, models::TaskKind::MaskedLM, 0);
-  models::init_parameters(*model, 0.02, [](const std::string&) { return true; });
+  models::init_parameters(*model, model->config().initializer_range, [](const std::string&) { return true; });
   return model;
 }
 
@@ -166,8 +166,9 @@ PretrainResult pretrain(models::TaskModel& model, const text::WordPieceTokenizer
   fs::create_directories(checkpoint_dir);
   const MlmMasker masker(tokenizer, o.mask_probability);
   const auto autocast = autocast_dtype(o.precision);
-  methods::NamedTensors named;
-  for (auto& item : model->named_parameters()) named.emplace_back(item.key(), item.value());
+  std::vector<methods::RoledTensor> named;
+  for (auto& item : model->named_parameters())
+    named.push_back({item.key(), item.value(), models::base_tensor_role(item.key())});
   const auto groups = param_groups(named, o.weight_decay, 0);
   auto optimizer = make_adamw(groups, o.lr);
   const auto parameters = model->parameters();

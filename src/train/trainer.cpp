@@ -69,7 +69,8 @@ void load_optimizer(torch::optim::Optimizer& opt, const std::string& path) {
     archive.load_from(path);
     opt.load(archive);
   } catch (const c10::Error& e) {
-    throw Error(path + ": not a readable optimizer state (" + e.what_without_backtrace() + ")");
+    const std::string what = e.what_without_backtrace();
+    throw Error(path + ": not a readable optimizer state (" + what.substr(0, what.find('\n')) + ")");
   }
 }
 
@@ -148,11 +149,11 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
   for (const auto& partial : remove_partial_checkpoints(o.out_dir))
     std::fprintf(stderr, "removed %s: a checkpoint left half-written by a stopped run\n", partial.c_str());
 
-  auto trainable = peft.trainable_tensors();
+  const auto trainable = peft.optimizer_tensors();
   const auto groups = param_groups(trainable, o.weight_decay, o.loraplus_lr_ratio);
   auto optimizer = make_adamw(groups, o.lr);
   std::vector<torch::Tensor> params;
-  for (auto& [_, t] : trainable) params.push_back(t);
+  for (auto& t : trainable) params.push_back(t.tensor);
   const int64_t n = static_cast<int64_t>(train_data.features.size());
   std::vector<size_t> lengths;
   for (const auto& f : train_data.features) lengths.push_back(f.input_ids.size());
@@ -232,7 +233,6 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
   };
 
   peft.model->train();
-  peft.method->train();
   double window_loss = 0;
   int64_t window_steps = 0, tokens = 0;
   bool stop = state.step >= total;
@@ -242,6 +242,7 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
                                          : epoch_order(train_data.features.size(), o.seed, state.epoch);
     while (!stop && state.batch_in_epoch < steps_per_epoch) {
       torch::manual_seed(o.seed * 7919 + static_cast<uint64_t>(state.step));  // dropout replays on resume
+      peft.method->begin_step(state.step + 1, total);
       double step_loss = 0;
       for (int64_t a = 0; a < o.grad_accum; ++a) {
         const int64_t mb = state.batch_in_epoch * o.grad_accum + a;
@@ -249,8 +250,8 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
         const size_t start = static_cast<size_t>(mb * o.batch_size);
         const size_t count = std::min<size_t>(o.batch_size, order.size() - start);
         auto batch = collate(train_data.features, order.data() + start, count, task.kind, pad_id);
-        auto loss = peft.model->loss(forward_fp32_logits(*peft.model, batch.inputs.to(device), autocast),
-                                     batch.labels.to(device));
+        auto loss = peft.training_loss(forward_fp32_logits(*peft.model, batch.inputs.to(device), autocast),
+                                       batch.labels.to(device));
         const double value = loss.item<double>();
         require(std::isfinite(value), "loss became " + std::to_string(value) + " at step " +
                                           std::to_string(state.step + 1) + " (try a lower --lr)");
@@ -258,6 +259,7 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
         step_loss += value / double(o.grad_accum);
         tokens += batch.tokens;
       }
+      peft.method->after_backward(state.step + 1);
       const bool log_step = o.log_every > 0 && (state.step + 1) % o.log_every == 0;
       double norm = 0;
       if (o.max_grad_norm > 0) norm = torch::nn::utils::clip_grad_norm_(params, o.max_grad_norm);

@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 
 #include "core/error.h"
@@ -145,6 +147,33 @@ TEST_F(SafetensorsBadFile, HeaderLength) {
   expect_error(le64(100'000'001) + "{}", "header length 100000001 exceeds the limit of 100000000 bytes");
   expect_error(le64(~0ull) + "{}", "exceeds the limit");
   expect_error(le64(3) + "{}", "header length 3 runs past the end of the file (10 bytes)");
+}
+
+TEST_F(SafetensorsBadFile, MappingOutlivesTheObjectTheRecordsCameFrom) {
+  // Records taken from one object stay readable through a copy, even once the original is gone and the file
+  // is deleted: the copy holds the mapping, and the mapping holds the file.
+  const std::string file = path("kept.safetensors");
+  std::ofstream(file, std::ios::binary) << st_bytes(R"({"t":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}})", "abcd");
+  auto original = std::make_unique<SafetensorsFile>(SafetensorsFile::read(file));
+  const peft::io::TensorRecord record = original->get("t");
+  const SafetensorsFile copy = *original;
+  original.reset();
+  std::filesystem::remove(file);
+  EXPECT_EQ(record.bytes, "abcd");
+  EXPECT_EQ(copy.get("t").bytes.data(), record.bytes.data());  // the same mapping, not a second one
+}
+
+TEST_F(SafetensorsBadFile, WhatCannotBeMapped) {
+  const std::string missing = path("missing.safetensors");
+  EXPECT_EQ(peft::test::error_of([&] { SafetensorsFile::read(missing); }),
+            missing + ": cannot open: No such file or directory");
+  const std::string folder = scratch_.dir("folder.safetensors");
+  EXPECT_EQ(peft::test::error_of([&] { SafetensorsFile::read(folder); }),
+            folder + ": is a directory, not a safetensors file");
+  const std::string empty = path("empty.safetensors");
+  std::ofstream(empty, std::ios::binary).flush();
+  EXPECT_EQ(peft::test::error_of([&] { SafetensorsFile::read(empty); }),
+            empty + ": file is 0 bytes, too short for the 8-byte header length of a safetensors file");
 }
 
 TEST_F(SafetensorsBadFile, HeaderJson) {

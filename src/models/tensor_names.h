@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-namespace peft::methods {
+namespace peft::models {
 
 inline std::string module_path(const std::string& tensor_name) {
   auto dot = tensor_name.rfind('.');
@@ -19,4 +19,4 @@ inline bool is_layer_norm(const std::string& name) {
   return name.find("LayerNorm") != std::string::npos || name.find("layer_norm") != std::string::npos;
 }
 
-}  // namespace peft::methods
+}  // namespace peft::models

@@ -1,0 +1,27 @@
+#include "methods/method.h"
+
+#include "core/error.h"
+
+namespace peft::methods {
+
+std::vector<RoledTensor> Method::own_tensor_roles() const {
+  std::vector<RoledTensor> out;
+  for (auto& [name, t] : own_tensors())
+    out.push_back({name, t, t.dim() == 1 ? models::TensorRole::Bias : models::TensorRole::Weight});
+  return out;
+}
+
+void Method::load_saved(models::TensorMap& tensors, const std::string& context) {
+  torch::NoGradGuard no_grad;
+  for (auto& [name, target] : own_tensors()) {
+    const auto it = tensors.find(name);
+    require(it != tensors.end(), context + ": tensor 'base_model.model." + name + "' is missing");
+    require(it->second.sizes() == target.sizes(), context + ": tensor 'base_model.model." + name + "' has shape " +
+                                                      c10::str(it->second.sizes()) + ", the model expects " +
+                                                      c10::str(target.sizes()));
+    target.copy_(it->second);
+    tensors.erase(it);
+  }
+}
+
+}  // namespace peft::methods

@@ -1,0 +1,42 @@
+// The key/value site of every attention layer, after K and V are projected and split into heads: methods
+// prepend rows there (prefix tuning, P-tuning v2) through KeyValues::prepend, which extends the additive
+// mask to match; a decoder's KV cache takes the same path (its past rows come first).
+#pragma once
+#include <memory>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "nn/adapter_list.h"
+
+namespace peft::nn {
+
+struct KeyValues {
+  torch::Tensor keys, values;  // [B, heads, Lk, head_dim]
+  torch::Tensor mask;          // additive, [B, 1, Lq or 1, Lk]: 0 = visible
+
+  // Puts `keys`/`values` ([B or 1, heads, P, head_dim]) before the present rows, visible to every query.
+  void prepend(const torch::Tensor& keys, const torch::Tensor& values);
+};
+
+struct KeyValueHook {
+  virtual ~KeyValueHook() = default;
+  // In a per-row call every selected adapter's hook runs and reads ctx.adapters.rows for its own rows.
+  virtual void apply(KeyValues& kv, const ForwardContext& ctx) = 0;
+};
+
+class KeyValueSite {
+ public:
+  void apply(KeyValues& kv, const ForwardContext& ctx) {
+    for (auto& e : hooks_.entries())
+      if (ctx.adapters.uses(e.adapter)) e.item->apply(kv, ctx);
+  }
+  void attach(const std::string& adapter, std::shared_ptr<KeyValueHook> hook) { hooks_.add(adapter, std::move(hook)); }
+  void detach(const std::string& adapter) { hooks_.remove(adapter); }
+  size_t size() const { return hooks_.size(); }
+
+ private:
+  AdapterList<KeyValueHook> hooks_;
+};
+
+}  // namespace peft::nn
