@@ -2,7 +2,7 @@
 // decides what trains, counts parameters, and saves/loads one adapter as a directory (adapter_config.json
 // + adapter_model.safetensors, HF PEFT layout) that records its base's fingerprint and refuses to load
 // onto another base. One adapter is active: the one model->forward(inputs), training and saving use;
-// context_for() selects others for a call, one per row if need be.
+// context_for() and context_per_row() select others for a call, or one per row.
 #pragma once
 #include <memory>
 #include <string>
@@ -50,8 +50,8 @@ class PeftModel {
   void set_adapter(const std::string& name);
   const std::string& active_adapter() const { return active_; }
   std::shared_ptr<Method> method_of(const std::string& name) const;
-  // A context for a call on this model's mode: row b runs row_adapters[b] ("" = the base alone); every
-  // name is checked here.
+  // Contexts in this model's mode, every name checked here: row b runs row_adapters[b] ("" = the base
+  // alone), or one adapter runs on every row.
   nn::ForwardContext context_per_row(const std::vector<std::string>& row_adapters) const;
   nn::ForwardContext context_for(const std::string& adapter) const;
 

@@ -9,7 +9,7 @@
 
 #include <torch/torch.h>
 
-#include "nn/adapter_list.h"
+#include "nn/hook_site.h"
 
 namespace peft::nn {
 
@@ -26,24 +26,9 @@ struct InputSequence {
 
 struct InputSequenceHook {
   virtual ~InputSequenceHook() = default;
-  // In a per-row call every selected adapter's hook runs and reads ctx.adapters.rows for its own rows.
   virtual void apply(InputSequence& sequence, const ForwardContext& ctx) = 0;
 };
 
-class InputSequenceSite {
- public:
-  void apply(InputSequence& sequence, const ForwardContext& ctx) {
-    for (auto& e : hooks_.entries())
-      if (ctx.adapters.uses(e.adapter)) e.item->apply(sequence, ctx);
-  }
-  void attach(const std::string& adapter, std::shared_ptr<InputSequenceHook> hook) {
-    hooks_.add(adapter, std::move(hook));
-  }
-  void detach(const std::string& adapter) { hooks_.remove(adapter); }
-  size_t size() const { return hooks_.size(); }
-
- private:
-  AdapterList<InputSequenceHook> hooks_;
-};
+using InputSequenceSite = HookSite<InputSequenceHook, InputSequence>;
 
 }  // namespace peft::nn

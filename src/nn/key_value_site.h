@@ -7,7 +7,7 @@
 
 #include <torch/torch.h>
 
-#include "nn/adapter_list.h"
+#include "nn/hook_site.h"
 
 namespace peft::nn {
 
@@ -21,22 +21,9 @@ struct KeyValues {
 
 struct KeyValueHook {
   virtual ~KeyValueHook() = default;
-  // In a per-row call every selected adapter's hook runs and reads ctx.adapters.rows for its own rows.
   virtual void apply(KeyValues& kv, const ForwardContext& ctx) = 0;
 };
 
-class KeyValueSite {
- public:
-  void apply(KeyValues& kv, const ForwardContext& ctx) {
-    for (auto& e : hooks_.entries())
-      if (ctx.adapters.uses(e.adapter)) e.item->apply(kv, ctx);
-  }
-  void attach(const std::string& adapter, std::shared_ptr<KeyValueHook> hook) { hooks_.add(adapter, std::move(hook)); }
-  void detach(const std::string& adapter) { hooks_.remove(adapter); }
-  size_t size() const { return hooks_.size(); }
-
- private:
-  AdapterList<KeyValueHook> hooks_;
-};
+using KeyValueSite = HookSite<KeyValueHook, KeyValues>;
 
 }  // namespace peft::nn
