@@ -185,8 +185,8 @@ NamedTensors Lora::own_tensors() const {
 std::vector<RoledTensor> Lora::own_tensor_roles() const {
   std::vector<RoledTensor> out;
   for (const auto& [path, delta] : deltas_) {
-    out.push_back({path + ".lora_A.weight", delta->lora_A, models::TensorRole::LoraA});
-    out.push_back({path + ".lora_B.weight", delta->lora_B, models::TensorRole::LoraB});
+    out.push_back({path + ".lora_A.weight", delta->lora_A, models::TensorRole::FactorIn});
+    out.push_back({path + ".lora_B.weight", delta->lora_B, models::TensorRole::FactorOut});
   }
   // HF PEFT's keys for embedding factors (parameters, not modules); plain roles: LoRA+ speeds up the B of
   // linear layers only.

@@ -23,7 +23,8 @@ enum class SiteRole {
 };
 
 // What a tensor is to the optimizer (decay, LoRA+'s faster B): data the owner sets, not a name to match.
-enum class TensorRole { Weight, Bias, Norm, Embedding, LoraA, LoraB };
+// FactorIn / FactorOut: the input-side and output-side factor of a low-rank update (LoRA's A and B).
+enum class TensorRole { Weight, Bias, Norm, Embedding, FactorIn, FactorOut };
 
 struct LinearSiteRef {
   std::string path;  // HF module path under the task model, e.g. bert.encoder.layer.0.attention.self.query

@@ -16,7 +16,7 @@ std::vector<ParamGroup> param_groups(const std::vector<methods::RoledTensor>& tr
   using models::TensorRole;
   for (const auto& [name, t, role] : trainable) {
     const bool no_decay = role == TensorRole::Bias || role == TensorRole::Norm;
-    const bool fast = role == TensorRole::LoraB || t.dim() == 1;
+    const bool fast = role == TensorRole::FactorOut || t.dim() == 1;
     ParamGroup& g = groups[{fast ? ratio : 1.0, no_decay}];
     g.lr_scale = fast ? ratio : 1.0;
     g.weight_decay = no_decay ? 0.0 : weight_decay;
