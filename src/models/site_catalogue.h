@@ -22,8 +22,8 @@ enum class SiteRole {
   InputSequence, KeyValue,
 };
 
-// What a tensor is to the optimizer (decay, LoRA+'s faster B): data the owner sets, not a name to match.
-// FactorIn / FactorOut: the input-side and output-side factor of a low-rank update (LoRA's A and B).
+// What a tensor is to the optimizer (weight decay, per-role learning rates): data the tensor's owner sets,
+// not a name to match. FactorIn / FactorOut: the input-side and output-side factor of a low-rank update.
 enum class TensorRole { Weight, Bias, Norm, Embedding, FactorIn, FactorOut };
 
 struct LinearSiteRef {
