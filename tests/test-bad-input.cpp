@@ -142,8 +142,8 @@ TEST_F(BadAdapter, MissingOrMisshapenTensorIsNamed) {
 TEST_F(BadAdapter, MissingOrUnknownConfig) {
   fs::remove(dir() + "/adapter_config.json");
   EXPECT_TRUE(has(load_error(), "adapter_config.json"));
-  io::write_file_atomic(dir() + "/adapter_config.json", R"({"peft_type": "PREFIX_TUNING"})");
-  EXPECT_TRUE(has(load_error(), "PREFIX_TUNING"));
+  io::write_file_atomic(dir() + "/adapter_config.json", R"({"peft_type": "VERA"})");
+  EXPECT_TRUE(has(load_error(), "VERA"));
 }
 
 }  // namespace

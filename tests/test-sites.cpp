@@ -25,7 +25,7 @@ torch::Tensor splice(const torch::Tensor& t, int64_t at, const torch::Tensor& mi
   return torch::cat({t.narrow(1, 0, at), middle, t.narrow(1, at, t.size(1) - at)}, 1);
 }
 
-TEST(InputSequenceSite, InsertedVectorsGetMaskTypeZeroAndRenumberedPositions) {
+TEST(InputSequenceSite, InsertedVectorsGetMaskTheNextTypeAndRenumberedPositions) {
   auto method = std::make_shared<InsertTwoVectors>(/*at=*/1);
   methods::PeftModel peft(tiny_model(1), method);
   peft.model->eval();
@@ -38,15 +38,18 @@ TEST(InputSequenceSite, InsertedVectorsGetMaskTypeZeroAndRenumberedPositions) {
   const auto B = batch.inputs.input_ids.size(0), L = batch.inputs.input_ids.size(1);
   const auto words = splice(e.word_embeddings->weight.index_select(0, batch.inputs.input_ids.flatten())
                                 .view({B, L, -1}), 1, method->vectors.expand({B, 2, -1}));
-  const auto types = splice(batch.inputs.token_type_ids, 1, torch::zeros({B, 2}, torch::kLong));
+  // The vectors take the token type of the slot they precede.
+  const auto types = splice(batch.inputs.token_type_ids, 1, batch.inputs.token_type_ids.narrow(1, 1, 1).expand({B, 2}));
   const auto mask = splice(batch.inputs.attention_mask, 1, torch::ones({B, 2}, torch::kLong));
   const auto positions = torch::arange(L + 2, torch::kLong);
   auto x = words + e.position_embeddings->weight.index_select(0, positions).unsqueeze(0) +
            e.token_type_embeddings->weight.index_select(0, types.flatten()).view({B, L + 2, -1});
   x = e.LayerNorm(x);
-  const auto expected = bert.encoder->forward(x, additive(mask), nn::ForwardContext{});
-  ASSERT_EQ(hidden.sizes(), expected.sizes());
-  EXPECT_TRUE(AllClose(hidden, expected, 1e-5));
+  const auto expected = bert.encoder->forward(x, additive(mask), nn::ForwardContext{}, {});
+  // The output keeps the input's tokens only: slot 0, then slots 3.. past the two inserted vectors.
+  const auto tokens = torch::cat({torch::zeros({1}, torch::kLong), torch::arange(3, L + 2, torch::kLong)});
+  EXPECT_EQ(hidden.size(1), L);
+  EXPECT_TRUE(AllClose(hidden, expected.index_select(1, tokens), 1e-5));
   // The classifier reads position 0 of the extended sequence, and its last layer computes that alone.
   const auto first = peft.model->backbone->forward(batch.inputs, /*first_token_only=*/true);
   EXPECT_TRUE(AllClose(first.squeeze(1), expected.select(1, 0), 1e-5));

@@ -65,6 +65,7 @@ void run_train(TrainArgs& a) {
   if (!a.dev_file.empty()) dev = train::load_task_data(a.dev_file, a.columns.columns, task, tokenizer);
   if (!a.test_file.empty()) test = train::load_task_data(a.test_file, a.columns.columns, task, tokenizer);
   auto method = methods::create_method(a.method, parse_sets(a.sets));
+  method->use_tokenizer(text_ids(tokenizer));
   if (!a.lr_given) a.options.lr = a.method == "full" ? 5e-5 : 1e-3;
 
   models::ModelSpec spec{task.kind, static_cast<int64_t>(task.labels.size()), a.options.seed};

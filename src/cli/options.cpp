@@ -69,6 +69,15 @@ void ColumnOptions::add_to(CLI::App* app) {
   app->add_option("--label", columns.label, "column of the label; default: detected");
 }
 
+methods::TextIds text_ids(const text::WordPieceTokenizer& tokenizer) {
+  int64_t mask = -1;  // a vocabulary without one: PET says so when it needs it
+  try {
+    mask = tokenizer.mask_id();
+  } catch (const Error&) {
+  }
+  return {[&tokenizer](const std::string& text) { return tokenizer.tokenize(text); }, mask};
+}
+
 nlohmann::json parse_sets(const std::vector<std::string>& sets) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& s : sets) {

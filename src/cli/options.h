@@ -34,6 +34,8 @@ nlohmann::json parse_sets(const std::vector<std::string>& sets);
 
 // The model directory's tokenizer, refused when it could produce an id the model's embedding lacks.
 text::WordPieceTokenizer load_tokenizer(const std::string& model_dir, const models::ModelConfig& config);
+// What methods read from the tokenizer (ids of a text, the [MASK] id); it must outlive the result.
+methods::TextIds text_ids(const text::WordPieceTokenizer& tokenizer);
 
 // The head config.json names (architectures), or std::nullopt when it names none this program has.
 std::optional<models::TaskKind> head_in_config(const models::ModelConfig& config);

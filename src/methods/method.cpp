@@ -15,8 +15,8 @@ void Method::load_saved(models::TensorMap& tensors, const std::string& context) 
   torch::NoGradGuard no_grad;
   for (auto& [name, target] : own_tensors()) {
     const auto it = tensors.find(name);
-    require(it != tensors.end(), context + ": tensor 'base_model.model." + name + "' is missing");
-    require(it->second.sizes() == target.sizes(), context + ": tensor 'base_model.model." + name + "' has shape " +
+    require(it != tensors.end(), context + ": tensor '" + file_roots().own + name + "' is missing");
+    require(it->second.sizes() == target.sizes(), context + ": tensor '" + file_roots().own + name + "' has shape " +
                                                       c10::str(it->second.sizes()) + ", the model expects " +
                                                       c10::str(target.sizes()));
     target.copy_(it->second);

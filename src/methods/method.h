@@ -3,6 +3,7 @@
 // the adapter file. The lifecycle around training (extra loss, after backward, per-step schedules) and a
 // method-owned save format are optional overrides.
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,21 @@
 namespace peft::methods {
 
 using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+// What a method may need from the tokenizer (a prompt initialised from text, PET's verbalizer words and
+// its [MASK]), given by the command before attach.
+struct TextIds {
+  std::function<std::vector<int64_t>(const std::string&)> encode;  // text -> ids, no special tokens
+  int64_t mask_id = -1;
+};
+
+// Where tensors sit in adapter_model.safetensors: the model's (head, trained base tensors) under `model`,
+// the method's own saved tensors under `own`. HF PEFT: "base_model.model." for both, but prompt learning
+// keeps prompt_embeddings at the top and the head under "base_model.".
+struct FileRoots {
+  std::string model = "base_model.model.";
+  std::string own = "base_model.model.";
+};
 
 struct RoledTensor {
   std::string name;
@@ -40,6 +56,9 @@ class Method : public torch::nn::Module {
   virtual nlohmann::json config_json() const = 0;  // the method's fields of adapter_config.json
   // True when every delta folds into the frozen weights, so a merged model runs at base cost.
   virtual bool mergeable() const { return false; }
+  virtual void use_tokenizer(const TextIds& /*text*/) {}
+  // Prompts per example (an ensemble: each example runs once per prompt; TaskModelImpl::set_row_copies).
+  virtual int64_t prompt_copies() const { return 1; }
 
   // ---- training lifecycle, called by the trainer in this order -----------------------------------------
   // Before each optimizer step's forwards (step counts from 1 up to total_steps): schedules such as
@@ -54,6 +73,7 @@ class Method : public torch::nn::Module {
   // ---- saving: what goes into adapter_model.safetensors and back --------------------------------------
   // By default own_tensors(); a method may store another form (sparse index + value, a folded prefix).
   virtual NamedTensors saved_tensors() const { return own_tensors(); }
+  virtual FileRoots file_roots() const { return {}; }
   // Takes this method's tensors out of `tensors` (a file's, without the root) into its own; each missing
   // one is an error naming `context` (the file).
   virtual void load_saved(models::TensorMap& tensors, const std::string& context);

@@ -1,5 +1,6 @@
 #include "methods/method_union.h"
 
+#include <algorithm>
 #include <set>
 
 #include "core/error.h"
@@ -71,6 +72,16 @@ void MethodUnion::load_saved(models::TensorMap& tensors, const std::string& cont
 
 void MethodUnion::begin_step(int64_t step, int64_t total_steps) {
   for (auto& m : members_) m->begin_step(step, total_steps);
+}
+
+void MethodUnion::use_tokenizer(const TextIds& text) {
+  for (auto& m : members_) m->use_tokenizer(text);
+}
+
+int64_t MethodUnion::prompt_copies() const {
+  int64_t copies = 1;
+  for (auto& m : members_) copies = std::max(copies, m->prompt_copies());
+  return copies;
 }
 
 torch::Tensor MethodUnion::extra_loss() {

@@ -22,6 +22,8 @@ class MethodUnion : public Method {
   std::vector<RoledTensor> own_tensor_roles() const override;
   nlohmann::json config_json() const override;
   bool mergeable() const override;
+  void use_tokenizer(const TextIds& text) override;
+  int64_t prompt_copies() const override;
   // The lifecycle and saving reach every member, in order; their extra losses add up.
   void begin_step(int64_t step, int64_t total_steps) override;
   torch::Tensor extra_loss() override;

@@ -100,6 +100,7 @@ void PeftModel::set_adapter(const std::string& name) {
   method = adapter(name).method;
   active_ = name;
   model->set_default_adapters(nn::AdapterSelection::only({name}));
+  model->set_row_copies(method->prompt_copies());
 }
 
 std::shared_ptr<Method> PeftModel::method_of(const std::string& name) const { return adapter(name).method; }

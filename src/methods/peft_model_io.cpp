@@ -14,7 +14,6 @@ namespace fs = std::filesystem;
 namespace peft::methods {
 namespace {
 
-const std::string kRoot = "base_model.model.";
 const char* kConfigFile = "adapter_config.json";
 const char* kWeightsFile = "adapter_model.safetensors";
 
@@ -119,11 +118,12 @@ void PeftModel::save_adapter(const std::string& dir, const TaskInfo& task) const
                         {"hidden_size", model->config().hidden_size}};
   config["peft_cpp"].update(task.to_json());
   models::TensorMap tensors;
-  for (auto& [name, t] : method->saved_tensors()) tensors.emplace(kRoot + name, t);
+  const auto roots = method->file_roots();
+  for (auto& [name, t] : method->saved_tensors()) tensors.emplace(roots.own + name, t);
   std::set<std::string> own;
   for (auto& [name, _] : method->own_tensors()) own.insert(name);
   for (auto& [name, t] : trainable_tensors())
-    if (!own.count(name)) tensors.emplace(kRoot + name, t);
+    if (!own.count(name)) tensors.emplace(roots.model + name, t);
   // Weights first: a directory with a config but no weights would look like a finished adapter.
   models::write_tensors((fs::path(dir) / kWeightsFile).string(), tensors, {{"format", "pt"}});
   io::write_file_atomic((fs::path(dir) / kConfigFile).string(), config.dump(2) + "\n");
@@ -179,20 +179,31 @@ void PeftModel::add_adapter_from(const std::string& name, const std::string& dir
 }
 
 void PeftModel::load_weights(const std::string& weights_path) {
-  models::TensorMap tensors;
-  for (auto& [key, value] : models::read_tensors(weights_path)) {
-    require(key.rfind(kRoot, 0) == 0, weights_path + ": tensor '" + key + "' does not start with " + kRoot);
-    tensors.emplace(key.substr(kRoot.size()), value);
+  const auto roots = method->file_roots();
+  // The method takes its own tensors (under roots.own); the rest are the model's (under roots.model).
+  models::TensorMap file = models::read_tensors(weights_path), own, tensors;
+  for (auto it = file.begin(); it != file.end();)
+    if (it->first.rfind(roots.own, 0) == 0) {
+      own.emplace(it->first.substr(roots.own.size()), it->second);
+      it = file.erase(it);
+    } else {
+      ++it;
+    }
+  method->load_saved(own, weights_path);
+  for (auto& [name, value] : own) file.emplace(roots.own + name, value);
+  for (auto& [key, value] : file) {
+    require(key.rfind(roots.model, 0) == 0,
+            weights_path + ": tensor '" + key + "' does not start with " + roots.model);
+    tensors.emplace(key.substr(roots.model.size()), value);
   }
-  method->load_saved(tensors, weights_path);
   std::map<std::string, torch::Tensor> targets;
   for (auto& item : model->named_parameters()) targets.emplace(item.key(), item.value());
   for (auto& t : optimizer_tensors()) targets[t.name] = t.tensor;  // an adapter's own head over the base's
   torch::NoGradGuard no_grad;
   for (auto& [name, value] : tensors) {
     auto it = targets.find(name);
-    require(it != targets.end(), weights_path + ": tensor '" + kRoot + name + "' matches nothing in the model");
-    require(it->second.sizes() == value.sizes(), weights_path + ": tensor '" + kRoot + name + "' has shape " +
+    require(it != targets.end(), weights_path + ": tensor '" + roots.model + name + "' matches nothing in the model");
+    require(it->second.sizes() == value.sizes(), weights_path + ": tensor '" + roots.model + name + "' has shape " +
                                                      c10::str(value.sizes()) + ", the model expects " +
                                                      c10::str(it->second.sizes()));
     it->second.copy_(value);

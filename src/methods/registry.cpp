@@ -6,6 +6,9 @@
 #include "methods/bottleneck_adapter.h"
 #include "methods/lora.h"
 #include "methods/method_union.h"
+#include "methods/p_tuning.h"
+#include "methods/prefix_tuning.h"
+#include "methods/prompt_tuning.h"
 #include "methods/selective.h"
 
 namespace peft::methods {
@@ -22,6 +25,16 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Houlsby); }},
       {"pfeiffer", "PFEIFFER", "Pfeiffer adapter: one bottleneck adapter per layer, after the MLP",
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Pfeiffer); }},
+      {"prompt_tuning", "PROMPT_TUNING", "prompt tuning: trainable virtual tokens before the input",
+       [](const nlohmann::json& c) { return std::make_shared<PromptTuning>(c, /*ensemble=*/false); }},
+      {"prompt_ensemble", "PROMPT_ENSEMBLE", "prompt ensembling: num_prompts prompts, probabilities averaged",
+       [](const nlohmann::json& c) { return std::make_shared<PromptTuning>(c, /*ensemble=*/true); }},
+      {"p_tuning", "P_TUNING", "P-tuning: virtual tokens from an MLP/LSTM prompt encoder, at template places",
+       [](const nlohmann::json& c) { return std::make_shared<PTuning>(c); }},
+      {"prefix_tuning", "PREFIX_TUNING", "prefix tuning: key/value prefixes at every layer (optional MLP)",
+       [](const nlohmann::json& c) { return std::make_shared<PrefixTuning>(c, /*v2=*/false); }},
+      {"p_tuning_v2", "P_TUNING_V2", "P-tuning v2: deep prompts at every layer, no reparameterisation",
+       [](const nlohmann::json& c) { return std::make_shared<PrefixTuning>(c, /*v2=*/true); }},
       {"union", "UNION", "several methods at once, named a+b (e.g. houlsby+lora); options as a.key=value",
        [](const nlohmann::json& c) { return std::make_shared<MethodUnion>(c); }},
   };

@@ -23,8 +23,9 @@ struct ModelInputs {
 
 class Backbone : public torch::nn::Module {
  public:
-  // The last hidden state [B, L', H] (L' counts inserted vectors); with ctx.read_positions, just those
-  // positions, [B, 1, H], at a fraction of the last layer's cost.
+  // The last hidden state of the input's tokens [B, L, H] (inserted vectors dropped, so token heads line
+  // up with their labels); with ctx.read_positions or ctx.read_tokens just that slot, [B, 1, H], at a
+  // fraction of the last layer's cost.
   virtual torch::Tensor forward(const ModelInputs& inputs, const nn::ForwardContext& ctx) = 0;
   // What the first layer sees: embeddings after the input-sequence site, normed.
   virtual torch::Tensor embed(const ModelInputs& inputs, const nn::ForwardContext& ctx) = 0;

@@ -18,31 +18,38 @@ EmbeddingsImpl::EmbeddingsImpl(const ModelConfig& c) : config_(c) {
 }
 
 nn::InputSequence EmbeddingsImpl::lookup(const ModelInputs& in, const nn::ForwardContext& ctx) {
-  const auto& ids = in.input_ids;
-  nn::InputSequence s;
-  s.embeds = word_embeddings->forward(ids, ctx);
-  s.attention_mask = in.attention_mask;
-  s.token_type_ids = in.token_type_ids.defined() ? in.token_type_ids : torch::zeros_like(ids);
-  if (config_.family == Family::Roberta) {
-    // RoBERTa numbers real tokens from pad_token_id + 1 and gives padding the pad position.
+  return nn::InputSequence::of(word_embeddings->forward(in.input_ids, ctx), in.input_ids, in.attention_mask,
+                               in.token_type_ids);
+}
+
+torch::Tensor EmbeddingsImpl::positions(const nn::InputSequence& s) const {
+  const auto& ids = s.token_ids;
+  const bool roberta = config_.family == Family::Roberta;
+  const auto past = s.past_length.defined() ? s.past_length.view({-1, 1}) : torch::zeros({1, 1}, ids.options());
+  torch::Tensor p;
+  if (s.inserted) {
+    // HF numbers inputs_embeds by slot, 0.. for BERT (after the past) and pad_token_id + 1.. for RoBERTa;
+    // a row's unused slots (at its end) take the first position, never one past the table.
+    const int64_t first = roberta ? config_.pad_token_id + 1 : 0;
+    p = torch::arange(first, first + ids.size(1), ids.options()).unsqueeze(0);
+    if (!roberta) p = p + past;
+    p = p.masked_fill(s.source.eq(nn::InputSequence::kUnused), roberta ? config_.pad_token_id : 0);
+  } else if (roberta) {
+    // RoBERTa numbers real tokens from pad_token_id + 1 (after the past) and gives padding the pad position.
     auto is_token = ids.ne(config_.pad_token_id).to(torch::kLong);
-    s.position_ids = torch::cumsum(is_token, 1) * is_token + config_.pad_token_id;
+    p = (torch::cumsum(is_token, 1) + past) * is_token + config_.pad_token_id;
   } else {
-    s.position_ids = torch::arange(ids.size(1), ids.options()).unsqueeze(0);
+    p = torch::arange(ids.size(1), ids.options()).unsqueeze(0) + past;
   }
-  return s;
+  const auto last = p.max().item<int64_t>();
+  require(last < config_.max_position_embeddings,
+          "the input with its inserted vectors and prefixes needs position " + std::to_string(last) +
+              "; the model has " + std::to_string(config_.max_position_embeddings) + " positions");
+  return p;
 }
 
 torch::Tensor EmbeddingsImpl::finish(nn::InputSequence& s, const nn::ForwardContext& ctx) {
-  if (s.inserted) {
-    const int64_t first = config_.family == Family::Roberta ? config_.pad_token_id + 1 : 0;
-    const int64_t length = s.embeds.size(1);
-    require(first + length <= config_.max_position_embeddings,
-            "the input with its inserted vectors has " + std::to_string(length) + " positions; the model has " +
-                std::to_string(config_.max_tokens()));
-    s.position_ids = torch::arange(first, first + length, s.token_type_ids.options()).unsqueeze(0);
-  }
-  auto x = s.embeds + position_embeddings->forward(s.position_ids, ctx) +
+  auto x = s.embeds + position_embeddings->forward(positions(s), ctx) +
            token_type_embeddings->forward(s.token_type_ids, ctx);
   return peft::dropout(LayerNorm(x), config_.hidden_dropout_prob, ctx.training);
 }
@@ -56,10 +63,9 @@ EncoderImpl::EncoderImpl(const ModelConfig& c) {
 }
 
 torch::Tensor EncoderImpl::forward(torch::Tensor hidden, const torch::Tensor& additive_mask,
-                                   const nn::ForwardContext& ctx) {
+                                   const nn::ForwardContext& ctx, const torch::Tensor& read_positions) {
   for (size_t i = 0; i < layers.size(); ++i)
-    hidden = layers[i]->forward(hidden, additive_mask, ctx,
-                                i + 1 == layers.size() ? ctx.read_positions : torch::Tensor());
+    hidden = layers[i]->forward(hidden, additive_mask, ctx, i + 1 == layers.size() ? read_positions : torch::Tensor());
   return hidden;
 }
 
@@ -77,26 +83,30 @@ EncoderBackbone::EncoderBackbone(const ModelConfig& c, bool with_pooler) : confi
   if (with_pooler) pooler = register_module("pooler", Pooler(c));
 }
 
-torch::Tensor EncoderBackbone::embed_with_mask(const ModelInputs& in, const nn::ForwardContext& ctx,
-                                               torch::Tensor& mask) {
-  auto sequence = embeddings->lookup(in, ctx);
-  embeddings->input_sequence.apply(sequence, ctx);
-  mask = sequence.attention_mask;
-  return embeddings->finish(sequence, ctx);
+nn::InputSequence EncoderBackbone::sequence(const ModelInputs& in, const nn::ForwardContext& ctx) {
+  auto s = embeddings->lookup(in, ctx);
+  embeddings->input_sequence.apply(s, ctx);
+  return s;
 }
 
 torch::Tensor EncoderBackbone::embed(const ModelInputs& in, const nn::ForwardContext& ctx) {
-  torch::Tensor mask;
-  return embed_with_mask(in, ctx, mask);
+  auto s = sequence(in, ctx);
+  return embeddings->finish(s, ctx);
 }
 
 torch::Tensor EncoderBackbone::forward(const ModelInputs& in, const nn::ForwardContext& ctx) {
-  torch::Tensor mask;
-  auto hidden = embedding_output.apply(embed_with_mask(in, ctx, mask), {}, ctx);
+  auto s = sequence(in, ctx);
+  auto hidden = embedding_output.apply(embeddings->finish(s, ctx), {}, ctx);
   // Padding keys get the most negative finite value (as HF does) so fully padded rows stay finite.
-  auto visible = mask.to(hidden.dtype()).unsqueeze(1).unsqueeze(2);
+  auto visible = s.attention_mask.to(hidden.dtype()).unsqueeze(1).unsqueeze(2);
   auto additive_mask = (1.0 - visible) * std::numeric_limits<float>::lowest();
-  return encoder->forward(hidden, additive_mask, ctx);
+  const auto tokens = s.inserted ? s.token_index() : torch::Tensor();
+  auto read = ctx.read_positions;
+  if (ctx.read_tokens.defined()) read = tokens.defined() ? tokens.gather(1, ctx.read_tokens.view({-1, 1})).view(-1)
+                                                         : ctx.read_tokens;
+  hidden = encoder->forward(hidden, additive_mask, ctx, read);
+  if (read.defined() || !tokens.defined()) return hidden;
+  return hidden.gather(1, tokens.unsqueeze(-1).expand({tokens.size(0), tokens.size(1), hidden.size(2)}));
 }
 
 torch::Tensor EncoderBackbone::pool(const torch::Tensor& hidden, const nn::ForwardContext& ctx) {

@@ -19,9 +19,11 @@ class EmbeddingsImpl : public torch::nn::Module {
   explicit EmbeddingsImpl(const ModelConfig& c);
   // The word embeddings with the mask, token types and positions of the ids: what the input-sequence site edits.
   nn::InputSequence lookup(const ModelInputs& inputs, const nn::ForwardContext& ctx);
-  // + position and token-type embeddings, LayerNorm, dropout. After an insert, positions are renumbered as
-  // HF numbers inputs_embeds: 0.. for BERT, pad_token_id + 1.. for RoBERTa.
+  // + position and token-type embeddings, LayerNorm, dropout.
   torch::Tensor finish(nn::InputSequence& sequence, const nn::ForwardContext& ctx);
+  // HF's position ids: of the ids (RoBERTa: from pad_token_id + 1, padding at the pad position), after the
+  // past (prefixes); after an insert, as HF numbers inputs_embeds (0.. for BERT, pad_token_id + 1.. for RoBERTa).
+  torch::Tensor positions(const nn::InputSequence& sequence) const;
   nn::SiteEmbedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
   nn::InputSequenceSite input_sequence;
@@ -34,8 +36,9 @@ TORCH_MODULE(Embeddings);
 class EncoderImpl : public torch::nn::Module {
  public:
   explicit EncoderImpl(const ModelConfig& c);
-  // With ctx.read_positions the last layer computes those positions alone ([B, 1, H] out).
-  torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& additive_mask, const nn::ForwardContext& ctx);
+  // With read_positions ([B]) the last layer computes those slots alone ([B, 1, H] out).
+  torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& additive_mask, const nn::ForwardContext& ctx,
+                        const torch::Tensor& read_positions);
   std::vector<EncoderLayer> layers;
 
  private:
@@ -70,7 +73,7 @@ class EncoderBackbone : public Backbone {
   nn::BranchSite embedding_output;  // MAD-X's invertible adapter transforms the embeddings here
 
  private:
-  torch::Tensor embed_with_mask(const ModelInputs& inputs, const nn::ForwardContext& ctx, torch::Tensor& mask);
+  nn::InputSequence sequence(const ModelInputs& inputs, const nn::ForwardContext& ctx);  // lookup + its site
   ModelConfig config_;
 };
 

@@ -17,6 +17,8 @@ struct TaskHead : torch::nn::Module {
     return forward(hidden, backbone, ctx);
   }
   virtual bool reads_first_token_only() const { return false; }
+  // The input token each row's logits come from (a cloze head's [MASK]); undefined: every token.
+  virtual torch::Tensor read_tokens(const ModelInputs& /*inputs*/) const { return {}; }
   virtual const char* module_name() const = 0;  // where HF keeps it: "classifier", "cls", "lm_head"
 };
 

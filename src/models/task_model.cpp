@@ -1,6 +1,7 @@
 #include "models/task_model.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 
@@ -26,10 +27,39 @@ nn::ForwardContext TaskModelImpl::default_context() const {
 torch::Tensor TaskModelImpl::forward(const ModelInputs& inputs) { return forward(inputs, default_context()); }
 
 torch::Tensor TaskModelImpl::forward(const ModelInputs& inputs, nn::ForwardContext ctx) {
-  if (!ctx.read_positions.defined() && head->reads_first_token_only())
-    ctx.read_positions = torch::zeros({inputs.input_ids.size(0)}, inputs.input_ids.options());
+  if (copies_ > 1 && !ctx.prompt_rows.defined()) return forward_copies(inputs, ctx);
+  if (!ctx.read_positions.defined() && !ctx.read_tokens.defined()) {
+    if (head->reads_first_token_only())
+      ctx.read_positions = torch::zeros({inputs.input_ids.size(0)}, inputs.input_ids.options());
+    else
+      ctx.read_tokens = head->read_tokens(inputs);
+  }
   auto logits = run_heads(backbone->forward(inputs, ctx), ctx);
   return kind_ == TaskKind::Regression ? logits.squeeze(-1) : logits;
+}
+
+void TaskModelImpl::set_row_copies(int64_t copies) {
+  require(copies >= 1, "an ensemble needs at least one prompt");
+  copies_ = copies;
+}
+
+torch::Tensor TaskModelImpl::forward_copies(const ModelInputs& inputs, const nn::ForwardContext& ctx) {
+  require(!ctx.adapters.is_per_row(), "an ensemble adapter runs on batches of its own, not in a mixed batch");
+  const auto B = inputs.input_ids.size(0), K = copies_;
+  auto repeat = [&](const torch::Tensor& t) { return t.defined() ? t.repeat_interleave(K, 0) : t; };
+  const ModelInputs copies{repeat(inputs.input_ids), repeat(inputs.token_type_ids), repeat(inputs.attention_mask)};
+  auto own = ctx;
+  own.prompt_rows = torch::arange(K, inputs.input_ids.options()).repeat({B});
+  own.read_positions = repeat(ctx.read_positions);
+  own.read_tokens = repeat(ctx.read_tokens);
+  auto logits = forward(copies, own);
+  if (ctx.training) return logits;
+  auto sizes = logits.sizes().vec();
+  sizes[0] = K;
+  sizes.insert(sizes.begin(), B);
+  auto grouped = logits.view(sizes);
+  if (kind_ == TaskKind::Regression) return grouped.mean(1);
+  return grouped.log_softmax(-1).logsumexp(1) - std::log(double(K));
 }
 
 torch::Tensor TaskModelImpl::run_heads(const torch::Tensor& hidden, const nn::ForwardContext& ctx) {
@@ -85,8 +115,11 @@ std::shared_ptr<TaskHead> TaskModelImpl::head_with(const TensorMap& values) cons
 
 torch::Tensor TaskModelImpl::loss(const torch::Tensor& logits, const torch::Tensor& labels) const {
   namespace F = torch::nn::functional;
-  if (kind_ == TaskKind::Regression) return F::mse_loss(logits, labels.to(logits.dtype()));
-  return F::cross_entropy(logits.reshape({-1, logits.size(-1)}), labels.reshape({-1}),
+  // An ensemble's training forward returns each example's copies in a row: each copy has the label.
+  const auto& target = copies_ > 1 && logits.size(0) == labels.size(0) * copies_ ? labels.repeat_interleave(copies_, 0)
+                                                                                 : labels;
+  if (kind_ == TaskKind::Regression) return F::mse_loss(logits, target.to(logits.dtype()));
+  return F::cross_entropy(logits.reshape({-1, logits.size(-1)}), target.reshape({-1}),
                           F::CrossEntropyFuncOptions().ignore_index(-100));
 }
 

@@ -27,6 +27,12 @@ class TaskModelImpl : public torch::nn::Module {
   torch::Tensor forward(const ModelInputs& inputs, nn::ForwardContext ctx);
   nn::ForwardContext default_context() const;
   void set_default_adapters(nn::AdapterSelection selection) { default_adapters_ = std::move(selection); }
+  // An ensemble: each example runs as `copies` rows, copy k with its adapter's prompt k (ctx.prompt_rows).
+  // Training forwards return every copy's logits ([B * copies, ...]; loss() repeats the labels to match),
+  // evaluation the copies' mean probability, as log-probabilities (regression: the mean score). A context
+  // that names prompt_rows runs as it says.
+  void set_row_copies(int64_t copies);
+  int64_t row_copies() const { return copies_; }
   // Mean loss over labelled items; token and MLM labels use -100 for "not scored", as HF does.
   torch::Tensor loss(const torch::Tensor& logits, const torch::Tensor& labels) const;
 
@@ -63,9 +69,11 @@ class TaskModelImpl : public torch::nn::Module {
 
  private:
   torch::Tensor run_heads(const torch::Tensor& hidden, const nn::ForwardContext& ctx);
+  torch::Tensor forward_copies(const ModelInputs& inputs, const nn::ForwardContext& ctx);
   ModelConfig config_;
   TaskKind kind_;
   int64_t num_labels_;
+  int64_t copies_ = 1;
   std::set<std::string> fresh_;
   std::map<std::string, std::shared_ptr<TaskHead>> adapter_heads_;  // not registered: their adapters save them
   nn::AdapterSelection default_adapters_;

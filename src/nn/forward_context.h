@@ -36,10 +36,14 @@ struct AdapterSelection {
 struct ForwardContext {
   bool training = false;
   AdapterSelection adapters;
-  torch::Tensor prompt_rows;      // [B] int64: each row's prompt / prefix (soft prompts); undefined = the adapter's own
+  torch::Tensor prompt_rows;      // [B] int64: which of its adapter's prompts a row runs (ensembles); undefined = 0
   KvCache* kv_cache = nullptr;    // decoders: read and extended by the key/value sites; null = no cache
   int64_t position_offset = 0;    // decoders: the position of the first input token (the cache's length)
-  torch::Tensor read_positions;   // [B] int64: the one position per row the head reads; undefined = every position
+  // The one position per row the head reads, undefined = every input token. read_positions count the
+  // slots the layers see (inserted vectors included: 0 is the first slot, a prepended prompt's first
+  // vector); read_tokens count the input's tokens (a [MASK] wherever prompts went in).
+  torch::Tensor read_positions;   // [B] int64
+  torch::Tensor read_tokens;      // [B] int64
 };
 
 }  // namespace peft::nn

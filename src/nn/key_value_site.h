@@ -15,15 +15,12 @@ struct KeyValues {
   torch::Tensor keys, values;  // [B, heads, Lk, head_dim]
   torch::Tensor mask;          // additive, [B, 1, Lq or 1, Lk]: 0 = visible
 
-  // Puts `keys`/`values` ([B or 1, heads, P, head_dim]) before the present rows, visible to every query.
-  void prepend(const torch::Tensor& keys, const torch::Tensor& values);
+  // Puts `keys`/`values` ([B or 1, heads, P, head_dim]) before the present rows, visible to every query;
+  // with `count` ([B]), row b sees only the first count[b] of them (a mixed batch of shorter prefixes).
+  void prepend(const torch::Tensor& keys, const torch::Tensor& values, const torch::Tensor& count = {});
 };
 
-struct KeyValueHook {
-  virtual ~KeyValueHook() = default;
-  virtual void apply(KeyValues& kv, const ForwardContext& ctx) = 0;
-};
-
+using KeyValueHook = SiteHook<KeyValues>;
 using KeyValueSite = HookSite<KeyValueHook, KeyValues>;
 
 }  // namespace peft::nn
