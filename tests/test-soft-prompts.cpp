@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "methods/prefix_tuning.h"
-#include "test_support.h"
+#include "cli_support.h"
 
 namespace peft::testing {
 namespace {
@@ -26,6 +26,27 @@ TEST_P(SoftPromptParity, LogitsMatchHfPeftSingleAndPair) {
   EXPECT_TRUE(AllClose(peft.model->forward(inputs_of(e, "single")), at(e, "single.logits")));
   EXPECT_TRUE(AllClose(peft.model->forward(inputs_of(e, "pair")), at(e, "pair.logits")));
   EXPECT_FALSE(AllClose(peft.model->forward(inputs_of(e, "single")), at(expected("bert_cls"), "single.logits")));
+}
+
+// The same through the command a user runs: `peft predict --adapter` on the case's texts.
+TEST_P(SoftPromptParity, PeftPredictWithTheHfAdapterGivesHfLogits) {
+  TempDir dir;
+  const auto cases = nlohmann::json::parse(io::read_file(fixture(GetParam() + "/case.json")));
+  std::string tsv = "text\n";
+  for (const auto& t : cases["single_texts"]) tsv += t.get<std::string>() + "\n";
+  const auto input = dir.write("in.tsv", tsv);
+  const auto run = peft_cli(dir, "predict --model " + fixture("bert_cls/model") + " --adapter " +
+                                     fixture(GetParam() + "/adapter") + " --input " + input + " --out " +
+                                     dir.path("pred.jsonl"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto logits = at(expected(GetParam()), "single.logits");
+  std::istringstream lines(io::read_file(dir.path("pred.jsonl")));
+  int64_t row = 0;
+  for (std::string line; std::getline(lines, line); ++row) {
+    const auto got = nlohmann::json::parse(line)["logits"].get<std::vector<float>>();
+    EXPECT_TRUE(AllClose(torch::tensor(got), logits[row])) << "text " << row;
+  }
+  EXPECT_EQ(row, logits.size(0));
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, SoftPromptParity,

@@ -51,11 +51,17 @@ void run_train(TrainArgs& a) {
                                   {"--test", a.test_file}});
   const auto device = a.device.resolve();
   a.options.precision = train::resolve_precision(a.options.precision, device);
-  const auto limit = config.max_tokens();
+  auto method = methods::create_method(a.method, parse_sets(a.sets));
+  // Virtual tokens and prefixes take positions of the model's table: the input gets the rest.
+  const auto limit = config.max_tokens() - method->positions_taken();
+  require(limit > 2, "--method " + a.method + ": its " + std::to_string(method->positions_taken()) +
+                         " virtual positions leave no room for input in the model's " +
+                         std::to_string(config.max_tokens()));
   auto tokenizer = load_tokenizer(a.model, config);
+  method->use_tokenizer(text_ids(tokenizer));
   if (a.max_length == 0) a.max_length = limit;
   if (a.max_length > limit) {
-    std::fprintf(stderr, "--max-length %lld exceeds the model's %lld positions; using %lld\n",
+    std::fprintf(stderr, "--max-length %lld exceeds the %lld positions the model has for input; using %lld\n",
                  static_cast<long long>(a.max_length), static_cast<long long>(limit), static_cast<long long>(limit));
     a.max_length = limit;
   }
@@ -64,8 +70,6 @@ void run_train(TrainArgs& a) {
   std::optional<train::TaskData> dev, test;
   if (!a.dev_file.empty()) dev = train::load_task_data(a.dev_file, a.columns.columns, task, tokenizer);
   if (!a.test_file.empty()) test = train::load_task_data(a.test_file, a.columns.columns, task, tokenizer);
-  auto method = methods::create_method(a.method, parse_sets(a.sets));
-  method->use_tokenizer(text_ids(tokenizer));
   if (!a.lr_given) a.options.lr = a.method == "full" ? 5e-5 : 1e-3;
 
   models::ModelSpec spec{task.kind, static_cast<int64_t>(task.labels.size()), a.options.seed};

@@ -57,6 +57,9 @@ class Method : public torch::nn::Module {
   // True when every delta folds into the frozen weights, so a merged model runs at base cost.
   virtual bool mergeable() const { return false; }
   virtual void use_tokenizer(const TextIds& /*text*/) {}
+  // Positions the method takes from the model's table (virtual tokens, prefixes numbered before the
+  // input): the command keeps the input that much shorter.
+  virtual int64_t positions_taken() const { return 0; }
   // Prompts per example (an ensemble: each example runs once per prompt; TaskModelImpl::set_row_copies).
   virtual int64_t prompt_copies() const { return 1; }
 

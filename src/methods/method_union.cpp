@@ -84,6 +84,12 @@ int64_t MethodUnion::prompt_copies() const {
   return copies;
 }
 
+int64_t MethodUnion::positions_taken() const {
+  int64_t taken = 0;
+  for (auto& m : members_) taken += m->positions_taken();
+  return taken;
+}
+
 torch::Tensor MethodUnion::extra_loss() {
   torch::Tensor sum;
   for (auto& m : members_) {

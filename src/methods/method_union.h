@@ -24,6 +24,7 @@ class MethodUnion : public Method {
   bool mergeable() const override;
   void use_tokenizer(const TextIds& text) override;
   int64_t prompt_copies() const override;
+  int64_t positions_taken() const override;
   // The lifecycle and saving reach every member, in order; their extra losses add up.
   void begin_step(int64_t step, int64_t total_steps) override;
   torch::Tensor extra_loss() override;

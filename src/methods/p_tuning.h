@@ -15,6 +15,7 @@ class PTuning : public PromptTableMethod {
   const char* peft_type() const override { return "P_TUNING"; }
   void attach(models::TaskModelImpl& model, const std::string& adapter) override;
   nlohmann::json config_json() const override;
+  int64_t positions_taken() const override { return prompt_.num_virtual_tokens; }
 
  private:
   PromptLearningConfig prompt_;

@@ -16,6 +16,7 @@ class PrefixTuning : public PromptTableMethod {
   const char* peft_type() const override { return v2_ ? "P_TUNING_V2" : "PREFIX_TUNING"; }
   void attach(models::TaskModelImpl& model, const std::string& adapter) override;
   nlohmann::json config_json() const override;
+  int64_t positions_taken() const override { return prompt_.num_virtual_tokens; }
 
  private:
   PromptLearningConfig prompt_;

@@ -15,6 +15,7 @@ class PromptTuning : public Method {
   void attach(models::TaskModelImpl& model, const std::string& adapter) override;
   NamedTensors own_tensors() const override { return {{"prompt_embeddings", embeddings}}; }
   nlohmann::json config_json() const override;
+  int64_t positions_taken() const override { return prompt_.num_virtual_tokens; }
   FileRoots file_roots() const override { return prompt_file_roots(); }
   void use_tokenizer(const TextIds& text) override { text_ = text; }
   int64_t prompt_copies() const override { return num_prompts_; }
