@@ -223,6 +223,26 @@ TEST(SoftPrompts, TokenClassificationDropsVirtualTokensFromItsOutput) {
             (std::vector<int64_t>{batch.inputs.input_ids.size(0), batch.inputs.input_ids.size(1), kTinyLabels}));
 }
 
+// `peft eval` of an ensemble: the ensemble's scores, and each prompt's alone under "prompts".
+TEST(SoftPrompts, EvalOfAnEnsembleReportsEachPromptAndTheEnsemble) {
+  TempDir dir;
+  const auto train = dir.path("train.tsv"), dev = dir.path("dev.tsv");
+  write_task(train, 16, 0);
+  write_task(dev, 8, 1);
+  const auto run = peft_cli(dir, "train --model " + fixture("bert_cls/model") +
+                                     " --method prompt_ensemble --set num_prompts=3 --set num_virtual_tokens=2 --train " +
+                                     train + " --dev " + dev + " --max-steps 3 --batch-size 4 --lr 0.1 --quiet --out " +
+                                     dir.path("a"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto eval = peft_cli(dir, "eval --model " + fixture("bert_cls/model") + " --adapter " + dir.path("a") +
+                                      " --data " + dev);
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const auto scores = nlohmann::json::parse(eval.out);
+  EXPECT_NEAR(scores["accuracy"].get<double>(), nlohmann::json::parse(run.out)["dev"]["accuracy"].get<double>(), 1e-9);
+  ASSERT_EQ(scores["prompts"].size(), 3u);
+  for (const auto& prompt : scores["prompts"]) EXPECT_TRUE(prompt.contains("accuracy")) << prompt;
+}
+
 TEST(SoftPrompts, BadOptionsAreOneLineErrors) {
   EXPECT_TRUE(has(error_of([] { methods::create_method("p_tuning", {{"template", "middle"}}); }), "middle"));
   EXPECT_TRUE(has(error_of([] { methods::create_method("p_tuning_v2", {{"prefix_projection", true}}); }),

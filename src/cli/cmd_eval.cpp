@@ -84,7 +84,15 @@ void add_eval_commands(CLI::App& app) {
   eval->callback([eval_args] {
     auto e = run_model(*eval_args, eval_args->data);
     require(e.data.has_labels, eval_args->data + ": has no labels to score against");
-    print_json(train::score(e.predictions, e.data, e.loaded.task));
+    nlohmann::json scores = train::score(e.predictions, e.data, e.loaded.task);
+    const auto prompts = e.loaded.peft ? e.loaded.peft->method->prompt_copies() : 1;
+    for (int64_t k = 0; k < prompts && prompts > 1; ++k) {  // an ensemble: each prompt alone, too
+      const auto alone = train::predict(*e.loaded.model, e.data, e.loaded.task, eval_args->batch_size,
+                                        e.loaded.model->parameters().front().device(), e.loaded.tokenizer.pad_id(),
+                                        std::nullopt, k);
+      scores["prompts"].push_back(train::score(alone, e.data, e.loaded.task));
+    }
+    print_json(scores);
   });
 
   auto predict_args = std::make_shared<EvalArgs>();

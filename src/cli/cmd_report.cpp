@@ -13,7 +13,7 @@ namespace {
 
 struct ReportArgs {
   std::vector<std::string> runs, columns;
-  std::string out, plot, baseline, title = "task metric vs trainable parameters";
+  std::string out, plot, baseline, x, title = "task metric vs trainable parameters";
 };
 
 void run_report(const ReportArgs& a) {
@@ -22,7 +22,7 @@ void run_report(const ReportArgs& a) {
   const auto table = report::markdown_table(runs, a.baseline, a.columns);
   std::cout << table;
   if (!a.out.empty()) io::write_file_atomic(a.out, table);
-  if (!a.plot.empty()) report::plot_runs(a.plot, runs, a.title);
+  if (!a.plot.empty()) report::plot_runs(a.plot, runs, a.title, a.x);
 }
 
 }  // namespace
@@ -38,6 +38,8 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--column", args->columns,
                   "add a column of this dotted key from each run's run.json (e.g. settings.lr); repeatable")
       ->allow_extra_args(false);  // one key per --column: the run directories after it stay runs
+  cmd->add_option("--x", args->x,
+                  "plot against this dotted key of run.json instead (e.g. method.config.num_virtual_tokens)");
   cmd->add_option("--title", args->title, "plot title")->capture_default_str();
   cmd->callback([args] { run_report(*args); });
 }

@@ -12,6 +12,7 @@
 #include "methods/registry.h"
 #include "models/checkpoint.h"
 #include "train/evaluate.h"
+#include "train/cloze_encoding.h"
 #include "train/precision.h"
 #include "train/trainer.h"
 
@@ -66,6 +67,7 @@ void run_train(TrainArgs& a) {
     a.max_length = limit;
   }
   auto task = train::infer_task(a.train_file, a.columns.columns, a.task, a.max_length);
+  if (const auto* cloze = method->cloze()) task = train::cloze_task(task, *cloze, a.train_file);
   auto train_data = train::load_task_data(a.train_file, a.columns.columns, task, tokenizer);
   std::optional<train::TaskData> dev, test;
   if (!a.dev_file.empty()) dev = train::load_task_data(a.dev_file, a.columns.columns, task, tokenizer);
@@ -73,6 +75,7 @@ void run_train(TrainArgs& a) {
   if (!a.lr_given) a.options.lr = a.method == "full" ? 5e-5 : 1e-3;
 
   models::ModelSpec spec{task.kind, static_cast<int64_t>(task.labels.size()), a.options.seed};
+  if (task.cloze) spec.cloze = task.cloze->tokens(text_ids(tokenizer), "--method " + a.method);
   models::LoadReport report;
   auto model = models::load_task_model(a.model, spec, &report);
   if (a.random_init) {  // the baseline that shows what pretraining adds: same shape and vocabulary

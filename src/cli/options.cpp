@@ -75,7 +75,7 @@ methods::TextIds text_ids(const text::WordPieceTokenizer& tokenizer) {
     mask = tokenizer.mask_id();
   } catch (const Error&) {
   }
-  return {[&tokenizer](const std::string& text) { return tokenizer.tokenize(text); }, mask};
+  return {[&tokenizer](const std::string& text) { return tokenizer.tokenize(text); }, mask, tokenizer.unk_id()};
 }
 
 nlohmann::json parse_sets(const std::vector<std::string>& sets) {
@@ -118,6 +118,7 @@ LoadedModel load_model(const std::string& model_dir, const std::string& adapter_
     loaded.task = methods::adapter_task(adapter_dir, adapter_config);
     spec.kind = loaded.task.kind;
     spec.num_labels = static_cast<int64_t>(loaded.task.labels.size());
+    if (loaded.task.cloze) spec.cloze = loaded.task.cloze->tokens(text_ids(loaded.tokenizer), adapter_dir);
   } else {
     loaded.task.kind = spec.kind = kind_from_config(config);
     loaded.task.labels = config.labels;

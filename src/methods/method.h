@@ -23,8 +23,10 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 // its [MASK]), given by the command before attach.
 struct TextIds {
   std::function<std::vector<int64_t>(const std::string&)> encode;  // text -> ids, no special tokens
-  int64_t mask_id = -1;
+  int64_t mask_id = -1, unk_id = -1;
 };
+
+struct ClozeSpec;  // methods/cloze_spec.h
 
 // Where tensors sit in adapter_model.safetensors: the model's (head, trained base tensors) under `model`,
 // the method's own saved tensors under `own`. HF PEFT: "base_model.model." for both, but prompt learning
@@ -62,6 +64,8 @@ class Method : public torch::nn::Module {
   virtual int64_t positions_taken() const { return 0; }
   // Prompts per example (an ensemble: each example runs once per prompt; TaskModelImpl::set_row_copies).
   virtual int64_t prompt_copies() const { return 1; }
+  // PET's pattern and verbalizer: the task becomes cloze (models::TaskKind::Cloze); null for the rest.
+  virtual const ClozeSpec* cloze() const { return nullptr; }
 
   // ---- training lifecycle, called by the trainer in this order -----------------------------------------
   // Before each optimizer step's forwards (step counts from 1 up to total_steps): schedules such as

@@ -90,6 +90,12 @@ int64_t MethodUnion::positions_taken() const {
   return taken;
 }
 
+const ClozeSpec* MethodUnion::cloze() const {
+  for (auto& m : members_)
+    if (m->cloze()) return m->cloze();
+  return nullptr;
+}
+
 torch::Tensor MethodUnion::extra_loss() {
   torch::Tensor sum;
   for (auto& m : members_) {

@@ -25,6 +25,7 @@ class MethodUnion : public Method {
   void use_tokenizer(const TextIds& text) override;
   int64_t prompt_copies() const override;
   int64_t positions_taken() const override;
+  const ClozeSpec* cloze() const override;  // a member's (at most one member may be PET)
   // The lifecycle and saving reach every member, in order; their extra losses add up.
   void begin_step(int64_t step, int64_t total_steps) override;
   torch::Tensor extra_loss() override;

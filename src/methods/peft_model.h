@@ -5,11 +5,13 @@
 // context_for() and context_per_row() select others for a call, or one per row.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "methods/cloze_spec.h"
 #include "methods/method.h"
 #include "models/task_model.h"
 #include "models/tensor_io.h"
@@ -21,6 +23,7 @@ struct TaskInfo {
   models::TaskKind kind = models::TaskKind::SequenceClassification;
   std::vector<std::string> labels;  // class names in id order (empty for regression / MLM)
   int64_t max_length = 128;
+  std::optional<ClozeSpec> cloze;   // a cloze task's pattern and verbalizer (saved by the PET method, not here)
   nlohmann::json to_json() const;
   static TaskInfo from_json(const nlohmann::json& j, const std::string& context);
 };

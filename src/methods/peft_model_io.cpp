@@ -23,7 +23,8 @@ nlohmann::json hf_task_type(models::TaskKind kind) {
     case models::TaskKind::SequenceClassification:
     case models::TaskKind::Regression: return "SEQ_CLS";
     case models::TaskKind::TokenClassification: return "TOKEN_CLS";
-    case models::TaskKind::MaskedLM: return nullptr;
+    case models::TaskKind::MaskedLM:
+    case models::TaskKind::Cloze: return nullptr;
   }
   return nullptr;
 }
@@ -144,7 +145,15 @@ nlohmann::json read_adapter_config(const std::string& dir) {
 
 TaskInfo adapter_task(const std::string& dir, const nlohmann::json& config) {
   const auto path = (fs::path(dir) / kConfigFile).string();
-  if (config.contains("peft_cpp")) return TaskInfo::from_json(config["peft_cpp"], path);
+  if (config.contains("peft_cpp")) {
+    auto t = TaskInfo::from_json(config["peft_cpp"], path);
+    if (t.kind == models::TaskKind::Cloze) {  // the PET method holds the pattern and verbalizer
+      const auto method = method_for_peft_type(peft_type_of(config, path), path).make(config);
+      require(method->cloze() != nullptr, path + ": a cloze task's adapter needs the PET method");
+      t.cloze = *method->cloze();
+    }
+    return t;
+  }
   // An HF PEFT adapter: the task comes from task_type; labels from the base config later.
   TaskInfo t;
   const auto type = config.value("task_type", std::string("SEQ_CLS"));

@@ -7,6 +7,7 @@
 #include "methods/lora.h"
 #include "methods/method_union.h"
 #include "methods/p_tuning.h"
+#include "methods/pet.h"
 #include "methods/prefix_tuning.h"
 #include "methods/prompt_tuning.h"
 #include "methods/selective.h"
@@ -19,6 +20,8 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<FullFineTuning>(c); }},
       {"bitfit", "BITFIT", "BitFit: bias terms + head",
        [](const nlohmann::json& c) { return std::make_shared<BitFit>(c); }},
+      {"head", "HEAD", "the task head alone on the frozen base (a linear probe; the baseline)",
+       [](const nlohmann::json& c) { return std::make_shared<HeadOnly>(c); }},
       {"lora", "LORA", "LoRA: low-rank updates of chosen linear layers (mergeable)",
        [](const nlohmann::json& c) { return std::make_shared<Lora>(c); }},
       {"houlsby", "HOULSBY", "Houlsby adapters: two bottleneck adapters per layer + LayerNorms",
@@ -35,6 +38,8 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<PrefixTuning>(c, /*v2=*/false); }},
       {"p_tuning_v2", "P_TUNING_V2", "P-tuning v2: deep prompts at every layer, no reparameterisation",
        [](const nlohmann::json& c) { return std::make_shared<PrefixTuning>(c, /*v2=*/true); }},
+      {"pet", "PET", "PET: the task as cloze, a pattern with [MASK] scored by the MLM head on verbalizer words",
+       [](const nlohmann::json& c) { return std::make_shared<Pet>(c); }},
       {"union", "UNION", "several methods at once, named a+b (e.g. houlsby+lora); options as a.key=value",
        [](const nlohmann::json& c) { return std::make_shared<MethodUnion>(c); }},
   };

@@ -32,6 +32,8 @@ nlohmann::json FullFineTuning::config_json() const {
 
 BitFit::BitFit(const nlohmann::json& config) { MethodConfig(config, "bitfit").finish(); }
 
+HeadOnly::HeadOnly(const nlohmann::json& config) { MethodConfig(config, "head").finish(); }
+
 bool BitFit::trains_base_tensor(const std::string& name) const { return models::is_bias(name); }
 
 }  // namespace peft::methods

@@ -1,6 +1,6 @@
 // Methods that add no parameters and only choose which base tensors train: full fine-tuning (all of
-// them, less any `frozen_modules`) and BitFit (Ben Zaken et al., 2021: every bias term). The task head
-// trains in both.
+// them, less any `frozen_modules`), BitFit (Ben Zaken et al., 2021: every bias term) and the head alone
+// (a linear probe: the baseline every method must beat). The task head trains in all of them.
 #pragma once
 #include <set>
 #include <string>
@@ -31,6 +31,15 @@ class BitFit : public Method {
   const char* peft_type() const override { return "BITFIT"; }
   void attach(models::TaskModelImpl&, const std::string&) override {}
   bool trains_base_tensor(const std::string& name) const override;
+  nlohmann::json config_json() const override { return nlohmann::json::object(); }
+};
+
+class HeadOnly : public Method {
+ public:
+  explicit HeadOnly(const nlohmann::json& config);
+  const char* method_name() const override { return "head"; }
+  const char* peft_type() const override { return "HEAD"; }
+  void attach(models::TaskModelImpl&, const std::string&) override {}
   nlohmann::json config_json() const override { return nlohmann::json::object(); }
 };
 

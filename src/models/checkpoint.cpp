@@ -61,7 +61,7 @@ TaskModel load_task_model(const std::string& dir, const ModelSpec& spec, LoadRep
   int64_t num_labels = spec.num_labels;
   if (num_labels == 0) num_labels = config.labels.empty() ? 2 : static_cast<int64_t>(config.labels.size());
   torch::manual_seed(spec.seed);
-  TaskModel model(config, spec.kind, num_labels);
+  TaskModel model(config, spec.kind, num_labels, spec.cloze);
   auto tensors = read_tensors(weights_path);
   const std::string pooler = std::string(config.prefix()) + ".pooler.";
   auto is_head = [&](const std::string& name) { return model->is_head_parameter(name) || name.rfind(pooler, 0) == 0; };
@@ -69,6 +69,10 @@ TaskModel load_task_model(const std::string& dir, const ModelSpec& spec, LoadRep
   init_parameters(*model, config.initializer_range, [&](const std::string& name) {
     return std::find(r.initialised.begin(), r.initialised.end(), name) != r.initialised.end();
   });
+  if (spec.kind == TaskKind::Cloze)
+    for (const auto& name : r.initialised)
+      require(!model->is_head_parameter(name), weights_path + ": has no masked-LM head ('" + name +
+                                                   "' is missing): a cloze task (PET) scores its verbalizer with it");
   model->mark_fresh(r.initialised);
   if (report) *report = std::move(r);
   return model;
@@ -95,7 +99,8 @@ void save_task_model(const std::string& dir, TaskModel& model, const std::vector
   static const std::map<TaskKind, std::string> kHeads = {{TaskKind::SequenceClassification, "ForSequenceClassification"},
                                                         {TaskKind::Regression, "ForSequenceClassification"},
                                                         {TaskKind::TokenClassification, "ForTokenClassification"},
-                                                        {TaskKind::MaskedLM, "ForMaskedLM"}};
+                                                        {TaskKind::MaskedLM, "ForMaskedLM"},
+                                                        {TaskKind::Cloze, "ForMaskedLM"}};
   config["architectures"] = {std::string(c.family == Family::Bert ? "Bert" : "Roberta") + kHeads.at(model->kind())};
   if (model->kind() == TaskKind::Regression) config["problem_type"] = "regression";
   config["torch_dtype"] = hf_dtype_name(model->parameters().front().scalar_type());  // as written, not as read

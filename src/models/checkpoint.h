@@ -23,8 +23,10 @@ struct ModelSpec {
   TaskKind kind = TaskKind::SequenceClassification;
   int64_t num_labels = 0;  // 0: take it from config.json's id2label (or 2)
   uint64_t seed = 0;       // for the fresh head's initialisation
+  ClozeTokens cloze;       // a cloze task's verbalizer (its labels replace num_labels)
 };
 
+// A cloze task needs the checkpoint's masked-LM head: its absence is an error, not a fresh head.
 TaskModel load_task_model(const std::string& model_dir, const ModelSpec& spec, LoadReport* report = nullptr);
 // Writes config.json (with HF's architectures / id2label for the head) + model.safetensors; tied MLM
 // decoder weights are not stored (as HF does).

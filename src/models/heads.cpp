@@ -1,6 +1,9 @@
 #include "models/heads.h"
 
+#include <algorithm>
+
 #include "core/dropout.h"
+#include "core/error.h"
 #include "models/activation.h"
 
 namespace peft::models {
@@ -46,8 +49,7 @@ struct RobertaClassificationHead : TaskHead {
   double dropout;
 };
 
-// dense -> activation -> LayerNorm, registered on `owner` under HF's names; the decoder is tied to the
-// word embeddings, plus an output bias.
+// dense -> activation -> LayerNorm, registered on `owner` under HF's names.
 struct MaskedLMTransform {
   MaskedLMTransform(torch::nn::Module& owner, const ModelConfig& c, const char* norm_name)
       : act(activation_for(c.hidden_act)) {
@@ -55,18 +57,26 @@ struct MaskedLMTransform {
     norm = owner.register_module(norm_name,
                                  torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps)));
   }
-  torch::Tensor logits(const torch::Tensor& hidden, Backbone& backbone, const torch::Tensor& bias) {
+  torch::Tensor operator()(const torch::Tensor& hidden) {
     // Under autocast the dense output is bf16, and LayerNorm wants its input in its weights' type.
-    auto x = norm(act(dense(hidden)).to(norm->weight.scalar_type()));
-    return torch::nn::functional::linear(x, backbone.output_embeddings(), bias);
+    return norm(act(dense(hidden)).to(norm->weight.scalar_type()));
   }
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm norm{nullptr};
   Activation act;
 };
 
+// The transform, then the decoder tied to the word embeddings, plus an output bias.
+struct MaskedLMHead : TaskHead {
+  virtual torch::Tensor transform(const torch::Tensor& hidden) = 0;
+  virtual const torch::Tensor& output_bias() const = 0;
+  torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone, const nn::ForwardContext&) override {
+    return torch::nn::functional::linear(transform(hidden), backbone.output_embeddings(), output_bias());
+  }
+};
+
 // HF BERT: cls.predictions.{transform.dense, transform.LayerNorm, bias}.
-struct BertMaskedLMHead : TaskHead {
+struct BertMaskedLMHead : MaskedLMHead {
   struct Predictions : torch::nn::Module {
     explicit Predictions(const ModelConfig& c) {
       auto t = register_module("transform", std::make_shared<torch::nn::Module>());
@@ -79,24 +89,66 @@ struct BertMaskedLMHead : TaskHead {
   explicit BertMaskedLMHead(const ModelConfig& c) {
     predictions = register_module("predictions", std::make_shared<Predictions>(c));
   }
-  torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone, const nn::ForwardContext&) override {
-    return predictions->transform->logits(hidden, backbone, predictions->bias);
-  }
+  torch::Tensor transform(const torch::Tensor& hidden) override { return (*predictions->transform)(hidden); }
+  const torch::Tensor& output_bias() const override { return predictions->bias; }
   const char* module_name() const override { return "cls"; }
   std::shared_ptr<Predictions> predictions;
 };
 
 // HF RoBERTa: lm_head.{dense, layer_norm, bias}.
-struct RobertaMaskedLMHead : TaskHead {
-  explicit RobertaMaskedLMHead(const ModelConfig& c) : transform(*this, c, "layer_norm") {
+struct RobertaMaskedLMHead : MaskedLMHead {
+  explicit RobertaMaskedLMHead(const ModelConfig& c) : transform_(*this, c, "layer_norm") {
     bias = register_parameter("bias", torch::zeros({c.vocab_size}));
   }
-  torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone, const nn::ForwardContext&) override {
-    return transform.logits(hidden, backbone, bias);
-  }
+  torch::Tensor transform(const torch::Tensor& hidden) override { return transform_(hidden); }
+  const torch::Tensor& output_bias() const override { return bias; }
   const char* module_name() const override { return "lm_head"; }
-  MaskedLMTransform transform;
+  MaskedLMTransform transform_;
   torch::Tensor bias;
+};
+
+// PET (Schick & Schuetze, 2021): the masked-LM head at each row's [MASK], scored on the verbalizer's words
+// only (their rows of the tied decoder), a label's logit the mean of its words'.
+template <class Head>
+struct ClozeHead : Head {
+  ClozeHead(const ModelConfig& c, const ClozeTokens& tokens) : Head(c), mask_id(tokens.mask_id) {
+    require(mask_id >= 0, "a cloze head needs the tokenizer's mask token");
+    const auto labels = static_cast<int64_t>(tokens.label_words.size());
+    require(labels > 0, "a cloze head needs a verbalizer with at least one label");
+    size_t width = 0;
+    for (const auto& w : tokens.label_words) width = std::max(width, w.size());
+    auto ids = torch::zeros({labels, static_cast<int64_t>(width)}, torch::kLong);
+    auto share = torch::zeros({labels, static_cast<int64_t>(width)});
+    for (int64_t l = 0; l < labels; ++l) {
+      const auto& w = tokens.label_words[l];
+      require(!w.empty(), "a cloze head's label " + std::to_string(l) + " has no verbalizer word");
+      for (size_t i = 0; i < w.size(); ++i) {
+        require(w[i] >= 0 && w[i] < c.vocab_size,
+                "verbalizer token id " + std::to_string(w[i]) + " is outside the vocabulary");
+        ids[l][i] = w[i];
+        share[l][i] = 1.0 / static_cast<double>(w.size());
+      }
+    }
+    words = this->register_buffer("verbalizer_ids", ids);
+    weights = this->register_buffer("verbalizer_weights", share);
+  }
+  torch::Tensor forward(const torch::Tensor& hidden, Backbone& backbone, const nn::ForwardContext&) override {
+    const auto flat = words.reshape({-1});
+    auto logits = torch::nn::functional::linear(this->transform(hidden.select(1, 0)),
+                                                backbone.output_embeddings().index_select(0, flat),
+                                                this->output_bias().index_select(0, flat));
+    return (logits.view({-1, words.size(0), words.size(1)}) * weights.to(logits.dtype())).sum(-1);
+  }
+  torch::Tensor read_tokens(const ModelInputs& inputs) const override {
+    const auto is_mask = inputs.input_ids.eq(mask_id);
+    require(is_mask.any(1).all().item<bool>(), "a cloze example has no mask token (id " + std::to_string(mask_id) +
+                                                   ") for the head to read");
+    // The first [MASK]: the largest of (L - position) where a mask is.
+    const auto L = inputs.input_ids.size(1);
+    return (is_mask * torch::arange(L, 0, -1, inputs.input_ids.options())).argmax(1);
+  }
+  int64_t mask_id;
+  torch::Tensor words, weights;  // [labels, most words]: vocabulary ids, and 1/n for a label's n words
 };
 
 }  // namespace
@@ -105,7 +157,7 @@ bool head_uses_pooler(const ModelConfig& c, TaskKind kind) {
   return c.family == Family::Bert && (kind == TaskKind::SequenceClassification || kind == TaskKind::Regression);
 }
 
-std::shared_ptr<TaskHead> make_head(const ModelConfig& c, TaskKind kind, int64_t num_labels) {
+std::shared_ptr<TaskHead> make_head(const ModelConfig& c, TaskKind kind, int64_t num_labels, const ClozeTokens& cloze) {
   switch (kind) {
     case TaskKind::SequenceClassification:
     case TaskKind::Regression:
@@ -116,6 +168,9 @@ std::shared_ptr<TaskHead> make_head(const ModelConfig& c, TaskKind kind, int64_t
     case TaskKind::MaskedLM:
       if (c.family == Family::Roberta) return std::make_shared<RobertaMaskedLMHead>(c);
       return std::make_shared<BertMaskedLMHead>(c);
+    case TaskKind::Cloze:
+      if (c.family == Family::Roberta) return std::make_shared<ClozeHead<RobertaMaskedLMHead>>(c, cloze);
+      return std::make_shared<ClozeHead<BertMaskedLMHead>>(c, cloze);
   }
   return nullptr;
 }

@@ -9,7 +9,8 @@ TaskKind parse_task_kind(const std::string& name) {
   if (name == "regression") return TaskKind::Regression;
   if (name == "tagging") return TaskKind::TokenClassification;
   if (name == "mlm") return TaskKind::MaskedLM;
-  throw Error("unknown task '" + name + "' (known: classification, regression, tagging, mlm)");
+  if (name == "cloze") return TaskKind::Cloze;
+  throw Error("unknown task '" + name + "' (known: classification, regression, tagging, mlm, cloze)");
 }
 
 const char* task_kind_name(TaskKind kind) {
@@ -18,6 +19,7 @@ const char* task_kind_name(TaskKind kind) {
     case TaskKind::Regression: return "regression";
     case TaskKind::TokenClassification: return "tagging";
     case TaskKind::MaskedLM: return "mlm";
+    case TaskKind::Cloze: return "cloze";
   }
   return "?";
 }

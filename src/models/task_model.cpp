@@ -7,13 +7,14 @@
 
 namespace peft::models {
 
-TaskModelImpl::TaskModelImpl(ModelConfig config, TaskKind kind, int64_t num_labels)
-    : config_(std::move(config)), kind_(kind), num_labels_(num_labels) {
+TaskModelImpl::TaskModelImpl(ModelConfig config, TaskKind kind, int64_t num_labels, ClozeTokens cloze)
+    : config_(std::move(config)), kind_(kind), num_labels_(num_labels), cloze_(std::move(cloze)) {
   if (kind == TaskKind::Regression) num_labels_ = 1;
   if (kind == TaskKind::MaskedLM) num_labels_ = config_.vocab_size;
+  if (kind == TaskKind::Cloze) num_labels_ = static_cast<int64_t>(cloze_.label_words.size());
   require(num_labels_ > 0, "a task head needs at least one label");
   backbone = register_module(config_.prefix(), make_backbone(config_, head_uses_pooler(config_, kind)));
-  head = make_head(config_, kind, num_labels_);
+  head = make_head(config_, kind, num_labels_, cloze_);
   register_module(head->module_name(), head);
 }
 
@@ -107,7 +108,7 @@ std::shared_ptr<TaskHead> TaskModelImpl::head_of(const std::string& adapter) con
 }
 
 std::shared_ptr<TaskHead> TaskModelImpl::head_with(const TensorMap& values) const {
-  auto copy = make_head(config_, kind_, num_labels_);
+  auto copy = make_head(config_, kind_, num_labels_, cloze_);
   torch::NoGradGuard no_grad;
   for (auto& item : copy->named_parameters()) item.value().set_data(values.at(item.key()).clone());
   return copy;

@@ -20,8 +20,9 @@ namespace peft::models {
 
 class TaskModelImpl : public torch::nn::Module {
  public:
-  TaskModelImpl(ModelConfig config, TaskKind kind, int64_t num_labels);
-  // Logits: [B, labels] (classification), [B] (regression), [B, L, labels] (tagging), [B, L, vocab] (MLM).
+  // A cloze task (PET) scores `cloze`'s words, one label per entry.
+  TaskModelImpl(ModelConfig config, TaskKind kind, int64_t num_labels, ClozeTokens cloze = {});
+  // Logits: [B, labels] (classification, cloze), [B] (regression), [B, L, labels] (tagging), [B, L, vocab] (MLM).
   // Without a context: this model's mode and its default adapters (set_default_adapters).
   torch::Tensor forward(const ModelInputs& inputs);
   torch::Tensor forward(const ModelInputs& inputs, nn::ForwardContext ctx);
@@ -73,6 +74,7 @@ class TaskModelImpl : public torch::nn::Module {
   ModelConfig config_;
   TaskKind kind_;
   int64_t num_labels_;
+  ClozeTokens cloze_;
   int64_t copies_ = 1;
   std::set<std::string> fresh_;
   std::map<std::string, std::shared_ptr<TaskHead>> adapter_heads_;  // not registered: their adapters save them

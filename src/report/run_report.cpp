@@ -258,7 +258,19 @@ std::string markdown_table(const std::vector<RunSummary>& runs, const std::strin
   return header + "\n" + rule + "\n" + body;
 }
 
-RunPlot run_plot(const std::vector<RunSummary>& runs, const std::string& title) {
+namespace {
+
+double x_of(const RunSummary& run, const std::string& x_key) {
+  if (x_key.empty()) return run.trainable_share;
+  const auto value = setting(run, x_key);
+  require(value && value->is_number() && value->get<double>() > 0,
+          "run " + run.name + ": run.json has no positive number at '" + x_key + "' to plot against");
+  return value->get<double>();
+}
+
+}  // namespace
+
+RunPlot run_plot(const std::vector<RunSummary>& runs, const std::string& title, const std::string& x_key) {
   check_same_metric(runs);
   const auto labels = task_labels(runs);
   struct Scored {
@@ -278,7 +290,7 @@ RunPlot run_plot(const std::vector<RunSummary>& runs, const std::string& title) 
   for (const auto& [run, y, test] : scored) {
     const auto task = labels.size() > 1 ? labels.at(run->task_id) + ": " : "";
     // Points say "(dev)" only where the axis says test: a plot of dev scores alone is labelled dev.
-    plot.points.push_back({run->trainable_share, y, task + run->name + (any_test && !test ? " (dev)" : "")});
+    plot.points.push_back({x_of(*run, x_key), y, task + run->name + (any_test && !test ? " (dev)" : "")});
   }
   std::vector<std::string> metrics;
   for (const auto& run : runs)
@@ -286,16 +298,18 @@ RunPlot run_plot(const std::vector<RunSummary>& runs, const std::string& title) 
   std::string metric = metrics.front();
   for (size_t i = 1; i < metrics.size(); ++i) metric += "/" + metrics[i];
   plot.options.title = title;
-  plot.options.x_label = "trainable parameters (share of the model, log scale)";
+  plot.options.x_label =
+      x_key.empty() ? "trainable parameters (share of the model, log scale)" : x_key + " (log scale)";
   plot.options.y_label = std::string(any_test ? "test " : "dev ") + metric + " (%)" +
                          (any_test && any_dev ? ", dev where marked (dev)" : "");
   plot.options.log_x = true;
-  plot.options.x_percent = true;
+  plot.options.x_percent = x_key.empty();
   return plot;
 }
 
-void plot_runs(const std::string& png_path, const std::vector<RunSummary>& runs, const std::string& title) {
-  const auto plot = run_plot(runs, title);
+void plot_runs(const std::string& png_path, const std::vector<RunSummary>& runs, const std::string& title,
+               const std::string& x_key) {
+  const auto plot = run_plot(runs, title, x_key);
   plot::write_scatter_png(png_path, plot.points, plot.options);
 }
 

@@ -51,7 +51,10 @@ struct RunPlot {
   std::vector<plot::Point> points;
   plot::ScatterOptions options;
 };
-RunPlot run_plot(const std::vector<RunSummary>& runs, const std::string& title);
-void plot_runs(const std::string& png_path, const std::vector<RunSummary>& runs, const std::string& title);
+// `x_key`, when given, puts a number from each run's run.json there instead (a dotted path, e.g.
+// method.config.num_virtual_tokens, for a sweep), log x; a run without a positive number there is an error.
+RunPlot run_plot(const std::vector<RunSummary>& runs, const std::string& title, const std::string& x_key = "");
+void plot_runs(const std::string& png_path, const std::vector<RunSummary>& runs, const std::string& title,
+               const std::string& x_key = "");
 
 }  // namespace peft::report

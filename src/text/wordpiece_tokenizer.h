@@ -40,6 +40,10 @@ class WordPieceTokenizer {
   // Pre-split words (CoNLL): each word is normalised and word-pieced on its own; word_ids[i] is the index
   // of the word token i came from. Truncated to max_length tokens, special tokens included (0: no limit).
   Encoding encode_words(const std::vector<std::string>& words, size_t max_length) const;
+  // The post-processor alone, on ids the caller tokenized and cut itself (PET's patterns), and how many
+  // special tokens it adds.
+  Encoding wrap(const Encoding& a, const Encoding* b) const { return spec_.post_processor.apply(a, b); }
+  size_t added_tokens(bool is_pair) const { return spec_.post_processor.added_tokens(is_pair); }
 
   // Writes vocab.txt and tokenizer.json (loadable by HF tokenizers), creating the directory.
   void save(const std::string& dir) const;

@@ -14,7 +14,7 @@ using models::TaskKind;
 
 Predictions predict(models::TaskModelImpl& model, const TaskData& data, const methods::TaskInfo& task,
                     int64_t batch_size, const torch::Device& device, int64_t pad_id,
-                    std::optional<torch::ScalarType> autocast) {
+                    std::optional<torch::ScalarType> autocast, std::optional<int64_t> prompt) {
   torch::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
@@ -33,7 +33,9 @@ Predictions predict(models::TaskModelImpl& model, const TaskData& data, const me
   for (size_t start = 0; start < n; start += batch_size) {
     const size_t count = std::min<size_t>(batch_size, n - start);
     auto batch = collate(data.features, order.data() + start, count, task.kind, pad_id);
-    auto logits = forward_fp32_logits(model, batch.inputs.to(device), autocast).to(torch::kCPU);
+    auto ctx = model.default_context();
+    if (prompt) ctx.prompt_rows = torch::full({int64_t(count)}, *prompt, torch::dtype(torch::kLong).device(device));
+    auto logits = forward_fp32_logits(model, batch.inputs.to(device), autocast, &ctx).to(torch::kCPU);
     for (size_t b = 0; b < count; ++b) {
       const size_t i = order[start + b];
       const auto& f = data.features[i];

@@ -18,10 +18,12 @@ struct Predictions {
   std::vector<std::vector<std::string>> tags;   // tagging: per word (first piece), "O" past truncation
 };
 
-// `autocast`: forward passes in mixed precision (train/precision.h), as training ran.
+// `autocast`: forward passes in mixed precision (train/precision.h), as training ran. `prompt`: one prompt
+// of an ensemble alone (every row runs its copy `prompt`), instead of the ensemble's average.
 Predictions predict(models::TaskModelImpl& model, const TaskData& data, const methods::TaskInfo& task,
                     int64_t batch_size, const torch::Device& device, int64_t pad_id,
-                    std::optional<torch::ScalarType> autocast = std::nullopt);
+                    std::optional<torch::ScalarType> autocast = std::nullopt,
+                    std::optional<int64_t> prompt = std::nullopt);
 // Empty when the data has no labels.
 std::map<std::string, double> score(const Predictions& predictions, const TaskData& data,
                                     const methods::TaskInfo& task);

@@ -39,9 +39,10 @@ inline std::optional<torch::ScalarType> autocast_dtype(const std::string& precis
 
 // The model's logits in fp32, computed under `autocast` (none: plain fp32), ready for an fp32 loss.
 inline torch::Tensor forward_fp32_logits(models::TaskModelImpl& model, const models::ModelInputs& inputs,
-                                         std::optional<torch::ScalarType> autocast) {
+                                         std::optional<torch::ScalarType> autocast,
+                                         const nn::ForwardContext* ctx = nullptr) {
   const compat::Autocast mixed(inputs.input_ids.device().type(), autocast);
-  return model.forward(inputs).to(torch::kFloat);
+  return (ctx ? model.forward(inputs, *ctx) : model.forward(inputs)).to(torch::kFloat);
 }
 
 }  // namespace peft::train

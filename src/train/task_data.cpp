@@ -6,6 +6,7 @@
 #include "data/conll.h"
 #include "data/examples.h"
 #include "data/labels.h"
+#include "train/cloze_encoding.h"
 
 namespace peft::train {
 namespace {
@@ -96,13 +97,20 @@ TaskData load_task_data(const std::string& path, const data::Columns& columns, c
   TaskData data;
   data.path = path;
   std::optional<data::LabelMap> labels;
-  if (task.kind == TaskKind::SequenceClassification) labels.emplace(task.labels);
+  if (task.kind == TaskKind::SequenceClassification || task.kind == TaskKind::Cloze) labels.emplace(task.labels);
   for (const auto& e : data::read_examples(path, columns)) {
-    auto enc = tok.encode(e.text_a, e.text_b ? &*e.text_b : nullptr, task.max_length);
+    const auto where = path + ":" + std::to_string(e.line);
+    const auto* b = e.text_b ? &*e.text_b : nullptr;
+    text::Encoding enc;
+    try {
+      enc = task.cloze ? encode_cloze(*task.cloze, e.text_a, b, tok, task.max_length)
+                       : tok.encode(e.text_a, b, task.max_length);
+    } catch (const Error& err) {
+      throw Error(where + ": " + err.what());
+    }
     Feature f;
     f.input_ids = std::move(enc.input_ids);
     f.token_type_ids = std::move(enc.token_type_ids);
-    const auto where = path + ":" + std::to_string(e.line);
     if (e.label.empty()) {
       data.has_labels = false;
     } else if (labels) {

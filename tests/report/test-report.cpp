@@ -203,6 +203,22 @@ TEST_F(Report, PlotLabelsSayWhichSplitEachPointShows) {
   EXPECT_EQ(plot.options.y_label, "test accuracy (%)");
 }
 
+TEST_F(Report, PlotsAgainstARunSettingForASweep) {
+  const auto with_tokens = [&](const std::string& name, const nlohmann::json& tokens) {
+      run(name, "prompt_tuning", 0.7, 0.71, 5000);
+    const nlohmann::json settings = {{"method", {{"config", {{"num_virtual_tokens", tokens}}}}}};
+    scratch_.write(name + "/run.json", settings.dump());
+    return read_run(path(name));
+  };
+  const std::string key = "method.config.num_virtual_tokens";
+  const auto plot = run_plot({with_tokens("p5", 5), with_tokens("p20", 20)}, "sweep", key);
+  ASSERT_EQ(plot.points.size(), 2u);
+  EXPECT_DOUBLE_EQ(plot.points[1].x, 20);
+  EXPECT_EQ(plot.options.x_label, "method.config.num_virtual_tokens (log scale)");
+  EXPECT_FALSE(plot.options.x_percent);
+  EXPECT_NE(error_of([&] { run_plot({with_tokens("p0", "five")}, "sweep", key); }).find("p0"), std::string::npos);
+}
+
 TEST_F(Report, PlotsAPng) {
   if (!peft::plot::png_plots_available()) GTEST_SKIP() << "built without Cairo";
   const std::vector<RunSummary> runs = {read_run(run("full", "full", 0.85, 0.84, 5000000)),
