@@ -119,12 +119,23 @@ for stage in "${stages[@]}"; do
       done ;;
     report)
       wait
-      "$peft" report "$out"/topic/* runs/demo/{full,lora,houlsby} --baseline head --out "$out/topic.md" \
-        --plot "$out/topic.png" --column settings.lr \
+      set +o noglob
+      runs() { for d in "$@"; do [[ -d $d ]] && echo "$d"; done; }  # run directories, not their logs
+      # shellcheck disable=SC2046  # one run directory per word
+      "$peft" report $(runs "$out"/topic/*) runs/demo/{full,lora,houlsby} --baseline head --column settings.lr \
+        --out "$out/topic.md" --plot "$out/topic.png" \
         --title "topic: soft prompts at the demo's budget, test accuracy vs trained parameters"
-      "$peft" report "$out"/tagging/* --baseline head --out "$out/tagging.md" --column settings.lr
+      # shellcheck disable=SC2046
+      "$peft" report $(runs "$out"/tagging/*) --baseline head --out "$out/tagging.md" --column settings.lr
+      # shellcheck disable=SC2046
+      "$peft" report $(runs "$out"/sweep/*) --column method.config.num_virtual_tokens --out "$out/sweep.md" \
+        --plot "$out/sweep.png" --x method.config.num_virtual_tokens \
+        --title "topic: accuracy vs virtual tokens (400 steps each)"
       for task in topic pair; do
-        "$peft" report "$out"/fewshot/$task-{32,100}/* --out "$out/fewshot-$task.md"
+        for n in 32 100; do
+          # shellcheck disable=SC2046
+          "$peft" report $(runs "$out/fewshot/$task-$n"/*) --out "$out/fewshot-$task-$n.md"
+        done
       done ;;
     *) echo "unknown stage '$stage' (probe final tagging sweep fewshot report)"; exit 1 ;;
   esac
