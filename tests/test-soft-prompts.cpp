@@ -49,6 +49,21 @@ TEST_P(SoftPromptParity, PeftPredictWithTheHfAdapterGivesHfLogits) {
   EXPECT_EQ(row, logits.size(0));
 }
 
+// An HF adapter records no input length: a text as long as the model's table still fits with the prompt.
+TEST_P(SoftPromptParity, PeftPredictLeavesRoomForTheVirtualTokens) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 80; ++i) text += "unix is simple ";
+  const auto input = dir.write("in.tsv", "text\n" + text + "\n");
+  const auto run = peft_cli(dir, "predict --model " + fixture("bert_cls/model") + " --adapter " +
+                                     fixture(GetParam() + "/adapter") + " --input " + input + " --out " +
+                                     dir.path("pred.jsonl"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto line = nlohmann::json::parse(io::read_file(dir.path("pred.jsonl")));
+  const auto config = nlohmann::json::parse(io::read_file(fixture(GetParam() + "/adapter/adapter_config.json")));
+  EXPECT_EQ(line["input_ids"].size() + config["num_virtual_tokens"].get<size_t>(), 64u) << "the model's positions";
+}
+
 INSTANTIATE_TEST_SUITE_P(Fixtures, SoftPromptParity,
                          ::testing::Values("bert_cls_prompt", "bert_cls_prefix", "bert_cls_ptuning"));
 

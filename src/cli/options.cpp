@@ -135,6 +135,9 @@ LoadedModel load_model(const std::string& model_dir, const std::string& adapter_
   if (!adapter_dir.empty()) {
     loaded.peft.emplace(methods::PeftModel::load_adapter(model, adapter_dir));
     loaded.model = loaded.peft->model;
+    // Virtual tokens take positions too (an HF adapter's max_length is the model's whole table).
+    loaded.task.max_length = std::min(loaded.task.max_length, limit - loaded.peft->method->positions_taken());
+    require(loaded.task.max_length > 2, adapter_dir + ": its virtual tokens leave no positions for input");
   } else {
     loaded.model = model;
   }
