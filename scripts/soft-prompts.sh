@@ -83,7 +83,9 @@ for stage in "${stages[@]}"; do
   case $stage in
     probe)  # 400 steps each at three learning rates; the ensemble takes prompt tuning's
       for m in prompt_tuning p_tuning prefix_tuning p_tuning_v2 head pet; do
-        for lr in ${probe_lrs[$m]}; do train "probe/$m-$lr" topic 400 ${method_options[$m]} --lr "$lr" --batch-size 32; done
+        for lr in ${probe_lrs[$m]}; do
+          train "probe/$m-$lr" topic 400 ${method_options[$m]} --lr "$lr" --batch-size 32
+        done
       done ;;
     final)  # the demo's budget: 1000 steps of 32 examples
       wait
@@ -94,7 +96,8 @@ for stage in "${stages[@]}"; do
       train topic/pet+lora topic "${steps[lora]}" $(pet_lora topic) ;;
     tagging)
       wait
-      train tagging/p_tuning_v2 tagging 1000 ${method_options[p_tuning_v2]} --lr "$(best_lr p_tuning_v2)" --batch-size 32
+      train tagging/p_tuning_v2 tagging 1000 ${method_options[p_tuning_v2]} --lr "$(best_lr p_tuning_v2)" \
+        --batch-size 32
       train tagging/head tagging 1000 ${method_options[head]} --lr "$(best_lr head)" --batch-size 32
       train tagging/lora tagging "${steps[lora]}" ${options[lora]} ;;
     sweep)  # prompt length: 400 steps each, at the probes' learning rate
