@@ -139,7 +139,10 @@ TEST_F(CliTraining, Bf16MixedPrecisionTrainsAndIsRecorded) {
                                " --precision bf16 --out " + dir_->path("bf16"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["precision"], "bf16");
-  EXPECT_EQ(metrics()["precision"], "f32");
+  // The suite's adapter trained with the default, "auto": recorded as what it chose, and why.
+  const auto settings = nlohmann::json::parse(io::read_file(dir_->path("adapter/run.json")));
+  EXPECT_EQ(metrics()["precision"], settings["settings"]["precision"]);
+  EXPECT_EQ(settings["precision_choice"].get<std::string>().rfind("auto: ", 0), 0u) << settings["precision_choice"];
   EXPECT_NE(peft_cli(*dir_, "train --model " + kModel + " --train " + dir_->path("train.tsv") +
                                 " --method lora --precision f16 --out " + dir_->path("f16"))
                 .err.find("--precision"),

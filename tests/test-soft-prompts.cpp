@@ -37,7 +37,7 @@ TEST_P(SoftPromptParity, PeftPredictWithTheHfAdapterGivesHfLogits) {
   const auto input = dir.write("in.tsv", tsv);
   const auto run = peft_cli(dir, "predict --model " + fixture("bert_cls/model") + " --adapter " +
                                      fixture(GetParam() + "/adapter") + " --input " + input + " --out " +
-                                     dir.path("pred.jsonl"));
+                                     dir.path("pred.jsonl") + " --precision f32");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto logits = at(expected(GetParam()), "single.logits");
   std::istringstream lines(io::read_file(dir.path("pred.jsonl")));

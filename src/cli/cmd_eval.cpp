@@ -16,6 +16,8 @@ namespace {
 struct EvalArgs {
   std::string model, adapter, data, output;
   int64_t batch_size = 64, max_length = 0;  // 0: the model's limit
+  std::string precision;
+  bool unmerged = false;
   DeviceOptions device;
   ColumnOptions columns;
 };
@@ -31,15 +33,20 @@ struct Evaluation {
   LoadedModel loaded;
   train::TaskData data;
   train::Predictions predictions;
+  std::optional<torch::ScalarType> autocast;
 };
 
 Evaluation run_model(EvalArgs& a, const std::string& path) {
   const auto device = a.device.resolve();
   auto loaded = load_model(a.model, a.adapter, device, a.max_length);
+  const auto autocast =
+      train::autocast_dtype(resolve_precision_option(a.precision, device, loaded.model->config()).precision);
+  // A mergeable adapter folded into the weights runs at the base model's cost.
+  if (loaded.peft && loaded.peft->method->mergeable() && !a.unmerged) loaded.model->merge_sites();
   auto data = train::load_task_data(path, a.columns.columns, loaded.task, loaded.tokenizer);
   auto predictions =
-      train::predict(*loaded.model, data, loaded.task, a.batch_size, device, loaded.tokenizer.pad_id());
-  return {std::move(loaded), std::move(data), std::move(predictions)};
+      train::predict(*loaded.model, data, loaded.task, a.batch_size, device, loaded.tokenizer.pad_id(), autocast);
+  return {std::move(loaded), std::move(data), std::move(predictions), autocast};
 }
 
 void run_predict(EvalArgs& a) {
@@ -70,6 +77,8 @@ void add_common(CLI::App* cmd, EvalArgs& a) {
       ->capture_default_str();
   cmd->add_option("--max-length", a.max_length, "tokens per example without an adapter (default: the model's limit)")
       ->check(CLI::PositiveNumber);
+  add_precision_option(cmd, a.precision);
+  cmd->add_flag("--unmerged", a.unmerged, "run a mergeable adapter (LoRA, ...) beside the weights, not folded in");
   a.device.add_to(cmd);
   a.columns.add_to(cmd);
 }
@@ -89,7 +98,7 @@ void add_eval_commands(CLI::App& app) {
     for (int64_t k = 0; k < prompts && prompts > 1; ++k) {  // an ensemble: each prompt alone, too
       const auto alone = train::predict(*e.loaded.model, e.data, e.loaded.task, eval_args->batch_size,
                                         e.loaded.model->parameters().front().device(), e.loaded.tokenizer.pad_id(),
-                                        std::nullopt, k);
+                                        e.autocast, k);
       scores["prompts"].push_back(train::score(alone, e.data, e.loaded.task));
     }
     print_json(scores);

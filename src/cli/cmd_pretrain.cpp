@@ -55,12 +55,12 @@ void run_pretrain(PretrainArgs& a) {
   refuse_overlap("--out", a.options.out_dir, {{"--corpus", a.corpus}, {"--vocab", a.vocab}, {"--init", a.init},
                                               {"--config", a.config}});
   const auto device = a.device.resolve();
-  a.options.precision = train::resolve_precision(a.options.precision, device);
   require(!a.vocab.empty() || !a.init.empty(), "--vocab is needed unless --init gives a model");
   if (a.vocab.empty()) a.vocab = a.init;
   const auto tokenizer = text::WordPieceTokenizer::load(a.vocab);
   auto model = initial_model(a, tokenizer);
   const auto& config = model->config();
+  a.options.precision = resolve_precision_option(a.options.precision, device, config).precision;
   const auto corpus = train::load_mlm_corpus(a.corpus, tokenizer, a.corpus_options);
   model->to(device);
   int64_t parameters = 0;

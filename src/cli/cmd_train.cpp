@@ -30,6 +30,7 @@ struct TrainArgs {
   bool random_init = false;
   DeviceOptions device;
   ColumnOptions columns;
+  train::PrecisionChoice precision;  // --precision resolved
 };
 
 // run.json: everything needed to repeat the run and to tell runs apart.
@@ -43,6 +44,7 @@ nlohmann::json run_settings(const TrainArgs& a, const methods::PeftModel& peft, 
                      {"seed", a.options.seed},
                      {"random_init", a.random_init},
                      {"device", device.str()},
+                     {"precision_choice", a.precision.reason},
                      {"threads", torch::get_num_threads()}});
 }
 
@@ -51,7 +53,8 @@ void run_train(TrainArgs& a) {
   refuse_overlap("--out", a.out, {{"--model", a.model}, {"--train", a.train_file}, {"--dev", a.dev_file},
                                   {"--test", a.test_file}});
   const auto device = a.device.resolve();
-  a.options.precision = train::resolve_precision(a.options.precision, device);
+  a.precision = resolve_precision_option(a.options.precision, device, config);
+  a.options.precision = a.precision.precision;
   auto method = methods::create_method(a.method, parse_sets(a.sets));
   // Virtual tokens and prefixes take positions of the model's table: the input gets the rest.
   const auto limit = config.max_tokens() - method->positions_taken();

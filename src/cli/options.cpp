@@ -146,10 +146,19 @@ LoadedModel load_model(const std::string& model_dir, const std::string& adapter_
 }
 
 void add_precision_option(CLI::App* app, std::string& precision) {
+  precision = "auto";
   app->add_option("--precision", precision,
-                  "f32; bf16: mixed precision (autocast); auto: bf16 where the hardware has it (CUDA, AMX)")
+                  "f32; bf16: mixed precision (autocast); auto: bf16 where this hardware multiplies it faster "
+                  "(CUDA, AMX, AVX512-BF16 when a probe shows it)")
       ->check(CLI::IsMember({"f32", "bf16", "auto"}))
       ->capture_default_str();
+}
+
+train::PrecisionChoice resolve_precision_option(const std::string& requested, const torch::Device& device,
+                                                const models::ModelConfig& config) {
+  auto choice = train::resolve_precision(requested, device, config);
+  if (requested == "auto") std::fprintf(stderr, "precision %s (%s)\n", choice.precision.c_str(), choice.reason.c_str());
+  return choice;
 }
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }

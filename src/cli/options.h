@@ -12,6 +12,7 @@
 #include "data/columns.h"
 #include "methods/peft_model.h"
 #include "text/wordpiece_tokenizer.h"
+#include "train/precision.h"
 
 namespace peft::cli {
 
@@ -50,8 +51,12 @@ struct LoadedModel {
 LoadedModel load_model(const std::string& model_dir, const std::string& adapter_dir, const torch::Device& device,
                        int64_t max_length);
 
-// --precision f32|bf16|auto (train/precision.h) into `precision`; resolve "auto" with resolve_precision.
+// --precision f32|bf16|auto (train/precision.h) into `precision`, "auto" by default; resolve it with
+// resolve_precision_option.
 void add_precision_option(CLI::App* app, std::string& precision);
+// --precision made concrete for this machine and a model of this shape; "auto" prints what it chose and why.
+train::PrecisionChoice resolve_precision_option(const std::string& requested, const torch::Device& device,
+                                                const models::ModelConfig& config);
 
 void print_json(const nlohmann::json& j);
 

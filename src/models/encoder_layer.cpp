@@ -4,6 +4,7 @@
 
 #include "core/compat.h"
 #include "core/dropout.h"
+#include "core/profile_scope.h"
 
 namespace peft::models {
 
@@ -34,6 +35,7 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& queries, const tor
   nn::KeyValues kv{split(key->forward(hidden, ctx)), values, additive_mask};
   auto q = split(query->forward(queries, ctx));
   key_values.apply(kv, ctx);
+  PEFT_PROFILE_SCOPE(profile::kAttention);
   auto context = compat::attention(q, kv.keys, kv.values, kv.mask, dropout_, ctx.training);
   return context.transpose(1, 2).reshape({B, Lq, heads_ * head_dim_});
 }

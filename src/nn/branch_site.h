@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "core/profile_scope.h"
 #include "nn/adapter_list.h"
 
 namespace peft::nn {
@@ -22,6 +23,8 @@ class BranchSite {
  public:
   torch::Tensor apply(torch::Tensor sublayer_output, const torch::Tensor& sublayer_input,
                       const ForwardContext& ctx) {
+    if (hooks_.size() == 0) return sublayer_output;
+    PEFT_PROFILE_SCOPE(profile::kAdapter);
     auto run = [&](auto& e, const torch::Tensor& x) { return e.item->apply(x, sublayer_input, ctx); };
     if (ctx.adapters.is_per_row()) return hooks_.per_row(ctx.adapters, sublayer_output, run);
     for (auto& e : hooks_.entries())

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/profile_scope.h"
 #include "nn/adapter_list.h"
 
 namespace peft::nn {
@@ -29,6 +30,8 @@ template <typename Hook, typename State>
 class HookSite {
  public:
   void apply(State& state, const ForwardContext& ctx) {
+    if (hooks_.size() == 0) return;
+    PEFT_PROFILE_SCOPE(profile::kAdapter);
     if (ctx.adapters.is_per_row() && apply_batched(state, ctx)) return;
     for (auto& e : hooks_.entries())
       if (ctx.adapters.uses(e.adapter)) e.item->apply(state, ctx);

@@ -1,6 +1,7 @@
 #include "nn/site.h"
 
 #include "core/error.h"
+#include "core/profile_scope.h"
 
 namespace peft::nn {
 
@@ -36,6 +37,8 @@ ForwardContext SiteBase::own_context() const {
 }
 
 torch::Tensor SiteBase::apply_deltas(const torch::Tensor& input, torch::Tensor output, const ForwardContext& ctx) {
+  if (deltas_.size() == 0) return output;
+  PEFT_PROFILE_SCOPE(profile::kAdapter);
   const auto& selection = ctx.adapters;
   for (const auto& e : deltas_.entries())
     require(!e.merged || (selection.uses(e.adapter) && !selection.is_per_row()),

@@ -15,7 +15,7 @@ using models::TaskKind;
 Predictions predict(models::TaskModelImpl& model, const TaskData& data, const methods::TaskInfo& task,
                     int64_t batch_size, const torch::Device& device, int64_t pad_id,
                     std::optional<torch::ScalarType> autocast, std::optional<int64_t> prompt) {
-  torch::NoGradGuard no_grad;
+  const c10::InferenceMode inference;  // no autograd state at all: no graph, no version counters
   const bool was_training = model.is_training();
   model.eval();
   const size_t n = data.features.size();

@@ -1,8 +1,8 @@
-// --precision for training: "f32" (all maths in fp32), "bf16" (autocast: matrix products in bfloat16,
-// weights, optimizer and loss in fp32) or "auto" (bf16 where the hardware multiplies bf16 fastest).
-// bf16 products are several times faster on GPUs and on CPUs with AMX; measure with `peft bench --precision`.
+// --precision for training and inference: "f32" (all maths in fp32), "bf16" (autocast: matrix products in
+// bfloat16; weights, optimizer state and loss in fp32) or "auto" (bf16 where this hardware multiplies bf16
+// clearly faster than fp32, else f32). Measure with `peft bench --precision`.
 #pragma once
-#include <fstream>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -10,26 +10,41 @@
 
 #include "core/compat.h"
 #include "core/error.h"
+#include "models/model_config.h"
 #include "models/task_model.h"
 
 namespace peft::train {
 
-// Whether this CPU multiplies bf16 in AMX tiles (Linux: /proc/cpuinfo flags); false when unknown. AVX512-BF16
-// alone is no faster than fp32 in OpenBLAS's AVX-512 kernels (default model, one core, a step of 64: full
-// fine-tuning 464 ms in bf16, 380 in fp32; LoRA 316 and 204), so "auto" keeps fp32 there.
-inline bool cpu_has_amx_bf16() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  for (std::string line; std::getline(cpuinfo, line);)
-    if (line.rfind("flags", 0) == 0)
-      return line.find(" amx_bf16") != std::string::npos;
-  return false;
-}
+// The CPU features "auto" reads (Linux: the "flags" line of /proc/cpuinfo; none where that is unreadable).
+struct CpuFeatures {
+  bool avx512_bf16 = false;  // bf16 dot products in AVX-512 registers (Cooper Lake, Sapphire Rapids, Zen 4)
+  bool amx_bf16 = false;     // bf16 tile multiplies (Sapphire Rapids and later)
+  static CpuFeatures from_flags(const std::string& flags);
+  static CpuFeatures of_this_cpu();
+};
 
-// "auto" made concrete for `device`: bf16 on CUDA and on CPUs with AMX, else f32.
-inline std::string resolve_precision(const std::string& precision, const torch::Device& device) {
-  if (precision != "auto") return precision;
-  return device.is_cuda() || cpu_has_amx_bf16() ? "bf16" : "f32";
-}
+struct PrecisionChoice {
+  std::string precision;  // f32 or bf16
+  std::string reason;     // why, for the log and run.json
+};
+
+// How much faster one encoder layer's matrix products run in bf16 than in fp32 (fp32 time / bf16 time, the
+// activation's cast included) at this width, on this process's threads; about 0.1 s.
+double measure_bf16_speedup(int64_t hidden, int64_t intermediate);
+
+// bf16 matrix products must be at least this much faster for "auto" to pick them: the rest of a step
+// (LayerNorm, softmax, the optimizer) stays fp32, and the casts cost time of their own.
+constexpr double kMinBf16Speedup = 1.25;
+
+// "auto" made concrete: bf16 on CUDA and on AMX CPUs; on CPUs with AVX512-BF16 alone only where
+// `bf16_speedup` (called only then) reaches kMinBf16Speedup, since that depends on the CPU (2-core Zen 4:
+// 2.7x faster steps; an Emerald Rapids VM without AMX, one thread: 1.2x slower); else f32.
+PrecisionChoice choose_precision(const std::string& requested, const torch::Device& device, const CpuFeatures& cpu,
+                                 const std::function<double()>& bf16_speedup);
+
+// choose_precision for this machine and a model of this shape.
+PrecisionChoice resolve_precision(const std::string& requested, const torch::Device& device,
+                                  const models::ModelConfig& config);
 
 inline std::optional<torch::ScalarType> autocast_dtype(const std::string& precision) {
   if (precision == "f32") return std::nullopt;
