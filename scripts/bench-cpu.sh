@@ -14,10 +14,12 @@ peft=build/peft
 [[ -x $peft ]] || scripts/build.sh
 threads=$(nproc)
 export GOMP_SPINCOUNT=${GOMP_SPINCOUNT:-10000}  # what peft sets for itself, so the peer runs alike
+python=/usr/bin/python3  # Debian's, with python3-torch; not a virtual environment's
+[[ -x $python ]] || python=python3
 has_peer=false
-python3 -c "import torch" 2>/dev/null && has_peer=true
+"$python" -c "import torch" 2>/dev/null && has_peer=true
 
-field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, {'d': d}))" "$1" "$2"; }
+field() { "$python" -c "import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, {'d': d}))" "$1" "$2"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A method_options=(
@@ -41,7 +43,7 @@ peft_ms() {  # shape method precision
 }
 peer_ms() {  # shape method
   read -r batch seq steps <<<"${shape_size[$1]}"
-  field "$(python3 bench/torch_cpu_peer.py "${shape_peer_config[$1]}" "$2" "$batch" "$seq" "$steps" "$threads")" \
+  field "$("$python" bench/torch_cpu_peer.py "${shape_peer_config[$1]}" "$2" "$batch" "$seq" "$steps" "$threads")" \
     "d['ms_per_step']"
 }
 

@@ -5,6 +5,7 @@
 # PEFT_MODEL=DIR runs it on another HF BERT/RoBERTa directory; PEFT_DEMO_STEPS=N trains every method N steps
 # (by default each its own, from scripts/demo-methods.sh);
 # PEFT_DEMO_METHODS="full houlsby houlsby+lora" picks the methods (any of scripts/demo-methods.sh);
+# PEFT_PRECISION=f32|bf16 overrides --precision auto;
 # PEFT_DEMO_SEEDS="42 43 44" repeats every method with each seed (runs/demo/seed<N>/<method>) and reports
 # each method's mean ± sd.
 set -euo pipefail
@@ -47,7 +48,8 @@ train() {  # one run, [seed<N>/]<method>; its progress goes to runs/demo/<run>.l
   local n=${PEFT_DEMO_STEPS:-${steps[$method]}}
   mkdir -p "$(dirname "$out/$1")"
   # shellcheck disable=SC2086  # the options are words
-  build/peft train --model "$model" ${options[$method]} --precision auto --threads "$threads" --seed "${seed_of[$1]}" \
+  build/peft train --model "$model" ${options[$method]} --precision "${PEFT_PRECISION:-auto}" \
+    --threads "$threads" --seed "${seed_of[$1]}" \
     --train "$task/train.tsv" --dev "$task/dev.tsv" --test "$task/test.tsv" \
     --max-length 64 --group-by-length --max-steps "$n" --eval-every $((n / 2)) \
     --out "$out/$1" >"$out/$1.log" 2>&1 || { echo "$1 failed; its log ($out/$1.log) ends:"; tail -5 "$out/$1.log"; return 1; }
