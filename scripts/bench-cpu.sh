@@ -81,7 +81,7 @@ done
 if ! $has_peer; then echo && echo "(no eager peer: Debian's python3-torch is not installed)"; fi
 
 echo
-echo "## Inference (forward only, no autograd state; shipped model, batch 64 × 64, --precision auto)"
+echo "## Inference (forward only, no autograd state; shipped model, batch 64 × 54, --precision auto)"
 echo
 echo "| method | base seq/s | unmerged seq/s | time vs base | merged seq/s | time vs base |"
 echo "|---|--:|--:|--:|--:|--:|"

@@ -1,6 +1,7 @@
 #include "bench/op_profile.h"
 
 #include <algorithm>
+#include <chrono>
 #include <tuple>
 #include <vector>
 

@@ -6,7 +6,6 @@
 // in bf16, 1.8x in f32, where CPU bmm runs each matrix of a batch as operations of its own), so the
 // shares are of the profiled step, beside the unprofiled step's time.
 #pragma once
-#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>

@@ -38,7 +38,7 @@ constexpr double kMinBf16Speedup = 1.25;
 
 // "auto" made concrete: bf16 on CUDA and on AMX CPUs; on CPUs with AVX512-BF16 alone only where
 // `bf16_speedup` (called only then) reaches kMinBf16Speedup, since that depends on the CPU (2-core Zen 4:
-// 2.7x faster steps; an Emerald Rapids VM without AMX, one thread: 1.2x slower); else f32.
+// 2.7x faster steps; an Emerald Rapids VM without AMX, one thread: 1.2-1.5x slower); else f32.
 PrecisionChoice choose_precision(const std::string& requested, const torch::Device& device, const CpuFeatures& cpu,
                                  const std::function<double()>& bf16_speedup);
 
