@@ -36,6 +36,10 @@ const std::vector<MethodCase> kMethods = {
      {{"houlsby", {{"bottleneck", 4}}}, {"lora", {{"r", 4}, {"target_modules", {"value", "word_embeddings"}}}}},
      false},
     {"bitfit+lora", {{"lora", {{"r", 2}}}}, true},
+    {"ia3", nlohmann::json::object(), true},
+    {"lora_dora", {{"r", 4}, {"use_dora", true}, {"target_modules", {"query", "value", "output.dense"}}}, true},
+    {"parallel", {{"bottleneck", 4}}, true},
+    {"parallel_learned", {{"bottleneck", 4}, {"scaling", "learned"}, {"mh_adapter", true}}, true},
 };
 
 // A few AdamW steps on random batches, optimising exactly PeftModel::trainable_tensors(); forward passes
@@ -327,6 +331,35 @@ TEST(ParameterCounts, PfeifferAddsOneAdapterPerLayer) {
   EXPECT_EQ(c.base, dims.total());
   EXPECT_EQ(c.added, dims.layers * adapter_size(dims.d, 4));
   EXPECT_EQ(c.trainable, c.added + dims.head());
+}
+
+TEST(ParameterCounts, ParallelAddsOneAdapterPerChosenBranchAndALearnedScaleEach) {
+  const auto dims = tiny_dims();
+  // AdapterHub's ParBnConfig: reduction_factor 2, after the MLP only.
+  EXPECT_EQ(counts("parallel", nlohmann::json::object()).added, dims.layers * adapter_size(dims.d, dims.d / 2));
+  const auto c = counts("parallel", {{"bottleneck", 4}, {"mh_adapter", true}, {"scaling", "learned"}});
+  EXPECT_EQ(c.added, 2 * dims.layers * (adapter_size(dims.d, 4) + 1));
+  EXPECT_EQ(c.trainable, c.added + dims.head());
+}
+
+TEST(ParameterCounts, Ia3AddsOneVectorPerTarget) {
+  const auto dims = tiny_dims();
+  // Keys and values scale their d outputs; both output projections ("output.dense") scale their inputs.
+  const auto c = counts("ia3", nlohmann::json::object());
+  EXPECT_EQ(c.added, dims.layers * (dims.d + dims.d + dims.d + dims.i));
+  EXPECT_EQ(c.trainable, c.added + dims.head());
+  const nlohmann::json outputs = {{"target_modules", {"query", "intermediate.dense"}},
+                                  {"feedforward_modules", nlohmann::json::array()}};
+  EXPECT_EQ(counts("ia3", outputs).added, dims.layers * (dims.d + dims.i));
+}
+
+TEST(ParameterCounts, DoraAddsAMagnitudePerOutputRowToLora) {
+  const auto dims = tiny_dims();
+  const int64_t r = 4;
+  const auto lora = counts("lora", {{"r", r}, {"target_modules", {"value", "intermediate.dense"}}});
+  const auto dora = counts("lora", {{"r", r}, {"target_modules", {"value", "intermediate.dense"}}, {"use_dora", true}});
+  EXPECT_EQ(lora.added, dims.layers * (r * (dims.d + dims.d) + r * (dims.d + dims.i)));
+  EXPECT_EQ(dora.added, lora.added + dims.layers * (dims.d + dims.i));
 }
 
 // MAD-X's invertible adapter: F and G, each half -> half / factor -> half (Linear, non-linearity, Linear).

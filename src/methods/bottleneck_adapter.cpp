@@ -15,18 +15,39 @@ void truncated_normal_(torch::Tensor& t, double std) {
     t.masked_scatter_(outside, torch::randn({outside.sum().item<int64_t>()}, t.options()) * std);
 }
 
+const char* name_of(AdapterVariant variant) {
+  switch (variant) {
+    case AdapterVariant::Houlsby: return "houlsby";
+    case AdapterVariant::Pfeiffer: return "pfeiffer";
+    case AdapterVariant::Parallel: return "parallel";
+  }
+  return "";
+}
+
 }  // namespace
 
+// Defaults as AdapterHub's DoubleSeqBnConfig (Houlsby), SeqBnConfig (Pfeiffer) and ParBnConfig.
 BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant) {
   BottleneckConfig b;
-  const char* name = variant == AdapterVariant::Houlsby ? "houlsby" : "pfeiffer";
+  const char* name = name_of(variant);
+  const bool houlsby = variant == AdapterVariant::Houlsby, parallel = variant == AdapterVariant::Parallel;
   b.bottleneck = c.get<int64_t>("bottleneck", 0);
-  b.reduction_factor = c.get<double>("reduction_factor", b.reduction_factor);
-  b.non_linearity = c.choice("non_linearity", variant == AdapterVariant::Houlsby ? "swish" : "relu",
-                             {"relu", "gelu", "swish", "silu", "tanh"});
-  b.init_weights = c.choice("init_weights", "houlsby", {"houlsby", "bert", "mam_adapter"});
+  b.reduction_factor = c.get<double>("reduction_factor", parallel ? 2 : b.reduction_factor);
+  b.non_linearity = c.choice("non_linearity", houlsby ? "swish" : "relu", {"relu", "gelu", "swish", "silu", "tanh"});
+  b.init_weights = c.choice("init_weights", parallel ? "mam_adapter" : "houlsby", {"houlsby", "bert", "mam_adapter"});
   b.init_std = c.get<double>("init_std", b.init_std);
-  b.train_layer_norms = c.get<bool>("train_layer_norms", variant == AdapterVariant::Houlsby);
+  b.train_layer_norms = c.get<bool>("train_layer_norms", houlsby);
+  b.mh_adapter = c.get<bool>("mh_adapter", houlsby);
+  b.output_adapter = c.get<bool>("output_adapter", true);
+  require(b.mh_adapter || b.output_adapter, std::string(name) + ": mh_adapter and output_adapter are both false");
+  if (parallel) {
+    const auto* scaling = c.raw("scaling");
+    b.learned_scaling = scaling && scaling->is_string() && scaling->get<std::string>() == "learned";
+    if (scaling && !b.learned_scaling && !scaling->is_number())
+      throw Error(std::string(name) + ": scaling must be a number or \"learned\", got " + scaling->dump());
+    b.scaling = scaling && scaling->is_number() ? scaling->get<double>() : 4.0;  // He et al.'s best at the MLP
+    require(std::isfinite(b.scaling), std::string(name) + ": scaling must be finite");
+  }
   if (const auto* inv = c.raw("inv_adapter")) {
     require(inv->is_string() && inv->get<std::string>() == "nice",
             std::string(name) + ": inv_adapter " + inv->dump() + " is not supported (\"nice\" or null)");
@@ -41,10 +62,11 @@ BottleneckConfig BottleneckConfig::read(MethodConfig& c, AdapterVariant variant)
   return b;
 }
 
-BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c)
-    : non_linearity_(models::activation_for(c.non_linearity)) {
+BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c, bool parallel)
+    : non_linearity_(models::activation_for(c.non_linearity)), parallel_(parallel), fixed_scaling_(c.scaling) {
   down = register_module("down", torch::nn::Linear(hidden, c.bottleneck));
   up = register_module("up", torch::nn::Linear(c.bottleneck, hidden));
+  if (parallel && c.learned_scaling) scaling = register_parameter("scaling", torch::ones({1}));
   // Near-identity start (Houlsby et al. 3.6): small weights (or a zero up), zero biases, so the adapter
   // adds ~0.
   torch::NoGradGuard no_grad;
@@ -61,8 +83,21 @@ BottleneckImpl::BottleneckImpl(int64_t hidden, const BottleneckConfig& c)
   up->bias.zero_();
 }
 
-torch::Tensor BottleneckImpl::apply(const torch::Tensor& out, const torch::Tensor&, const nn::ForwardContext&) {
-  return out + up(non_linearity_(down(out)));
+torch::Tensor BottleneckImpl::apply(const torch::Tensor& out, const torch::Tensor& in, const nn::ForwardContext&) {
+  if (!parallel_) return out + up(non_linearity_(down(out)));
+  const auto branch = up(non_linearity_(down(in)));
+  return out + (scaling.defined() ? branch * scaling : branch * fixed_scaling_);
+}
+
+const char* BottleneckAdapter::method_name() const { return name_of(variant_); }
+
+const char* BottleneckAdapter::peft_type() const {
+  switch (variant_) {
+    case AdapterVariant::Houlsby: return "HOULSBY";
+    case AdapterVariant::Pfeiffer: return "PFEIFFER";
+    case AdapterVariant::Parallel: return "PARALLEL";
+  }
+  return "";
 }
 
 BottleneckAdapter::BottleneckAdapter(const nlohmann::json& json, AdapterVariant variant) : variant_(variant) {
@@ -76,10 +111,10 @@ void BottleneckAdapter::attach(models::TaskModelImpl& model, const std::string& 
   if (config_.bottleneck == 0) config_.bottleneck = std::max<int64_t>(1, int64_t(hidden / config_.reduction_factor));
   const auto sites = model.sites();
   for (auto& site : sites.branch) {
-    const bool wanted = site.role == models::SiteRole::FeedForwardBranch ||
-                        (variant_ == AdapterVariant::Houlsby && site.role == models::SiteRole::AttentionBranch);
+    const bool wanted = (config_.output_adapter && site.role == models::SiteRole::FeedForwardBranch) ||
+                        (config_.mh_adapter && site.role == models::SiteRole::AttentionBranch);
     if (!wanted) continue;
-    auto adapter = std::make_shared<BottleneckImpl>(hidden, config_);
+    auto adapter = std::make_shared<BottleneckImpl>(hidden, config_, variant_ == AdapterVariant::Parallel);
     register_module("site" + std::to_string(adapters_.size()), adapter);
     site.site->attach(adapter_name, adapter);
     adapters_.emplace_back(site.path, adapter);
@@ -108,6 +143,7 @@ NamedTensors BottleneckAdapter::own_tensors() const {
     out.emplace_back(path + ".adapter.down.bias", a->down->bias);
     out.emplace_back(path + ".adapter.up.weight", a->up->weight);
     out.emplace_back(path + ".adapter.up.bias", a->up->bias);
+    if (a->scaling.defined()) out.emplace_back(path + ".adapter.scaling", a->scaling);
   }
   if (inv_adapter_) {
     for (const auto& item : inv_adapter_->named_parameters()) out.emplace_back(inv_path_ + "." + item.key(), item.value());
@@ -116,14 +152,20 @@ NamedTensors BottleneckAdapter::own_tensors() const {
 }
 
 nlohmann::json BottleneckAdapter::config_json() const {
-  return {{"bottleneck", config_.bottleneck > 0 ? nlohmann::json(config_.bottleneck) : nlohmann::json(nullptr)},
+  const auto bottleneck = config_.bottleneck > 0 ? nlohmann::json(config_.bottleneck) : nlohmann::json(nullptr);
+  nlohmann::json out = {{"bottleneck", bottleneck},
           {"reduction_factor", config_.reduction_factor},
           {"non_linearity", config_.non_linearity},
           {"init_weights", config_.init_weights},
           {"init_std", config_.init_std},
           {"train_layer_norms", config_.train_layer_norms},
+          {"mh_adapter", config_.mh_adapter},
+          {"output_adapter", config_.output_adapter},
           {"inv_adapter", config_.inv_adapter.empty() ? nlohmann::json() : nlohmann::json(config_.inv_adapter)},
           {"inv_adapter_reduction_factor", config_.inv_adapter_reduction_factor}};
+  if (variant_ == AdapterVariant::Parallel)
+    out["scaling"] = config_.learned_scaling ? nlohmann::json("learned") : nlohmann::json(config_.scaling);
+  return out;
 }
 
 }  // namespace peft::methods

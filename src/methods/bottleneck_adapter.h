@@ -2,6 +2,8 @@
 // (near-identity at init). Houlsby et al. (2019): one after attention and one after the MLP in every
 // layer, LayerNorms trained too; Pfeiffer et al. (2021): one after the MLP only. Either may add MAD-X's
 // invertible adapter on the embedding output (AdapterHub's HoulsbyInvConfig / PfeifferInvConfig).
+// Parallel adapters (He et al., 2022; AdapterHub's ParBnConfig): the bottleneck reads the sublayer's
+// input and its output, times `scaling` (fixed, or learned), is added to the sublayer's output.
 #pragma once
 #include "methods/invertible_adapter.h"
 #include "methods/method.h"
@@ -11,7 +13,7 @@
 
 namespace peft::methods {
 
-enum class AdapterVariant { Houlsby, Pfeiffer };
+enum class AdapterVariant { Houlsby, Pfeiffer, Parallel };
 
 struct BottleneckConfig {
   int64_t bottleneck = 0;         // m; 0 = hidden_size / reduction_factor
@@ -23,6 +25,9 @@ struct BottleneckConfig {
   std::string init_weights;
   double init_std = 1e-2;
   bool train_layer_norms = false;
+  bool mh_adapter = false, output_adapter = true;  // AdapterHub: after attention, after the MLP
+  double scaling = 1;                              // parallel only: the branch's factor...
+  bool learned_scaling = false;                    // ...or a learned scalar starting at one
   // AdapterHub's inv_adapter: "nice" adds MAD-X's invertible adapter on the embedding output ("" = none).
   std::string inv_adapter;
   double inv_adapter_reduction_factor = 2;
@@ -31,20 +36,23 @@ struct BottleneckConfig {
 
 class BottleneckImpl : public torch::nn::Module, public nn::BranchHook {
  public:
-  BottleneckImpl(int64_t hidden, const BottleneckConfig& config);
+  BottleneckImpl(int64_t hidden, const BottleneckConfig& config, bool parallel);
   torch::Tensor apply(const torch::Tensor& sublayer_output, const torch::Tensor& sublayer_input,
                       const nn::ForwardContext& ctx) override;
   torch::nn::Linear down{nullptr}, up{nullptr};
+  torch::Tensor scaling;  // [1] when learned, else undefined
 
  private:
   models::Activation non_linearity_;
+  bool parallel_;
+  double fixed_scaling_;
 };
 
 class BottleneckAdapter : public Method {
  public:
   BottleneckAdapter(const nlohmann::json& config, AdapterVariant variant);
-  const char* method_name() const override { return variant_ == AdapterVariant::Houlsby ? "houlsby" : "pfeiffer"; }
-  const char* peft_type() const override { return variant_ == AdapterVariant::Houlsby ? "HOULSBY" : "PFEIFFER"; }
+  const char* method_name() const override;
+  const char* peft_type() const override;
   void attach(models::TaskModelImpl& model, const std::string& adapter_name) override;
   bool trains_base_tensor(const std::string& name) const override;
   NamedTensors own_tensors() const override;

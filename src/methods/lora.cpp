@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
 #include "core/dropout.h"
 #include "models/tensor_names.h"
 
@@ -54,6 +56,7 @@ LoraConfig LoraConfig::read(MethodConfig& c) {
   l.alpha_pattern = ModulePattern::read(c.raw("alpha_pattern"), "lora: alpha_pattern", /*whole=*/false);
   l.lora_dropout = c.get<double>("lora_dropout", l.lora_dropout);
   l.use_rslora = c.get<bool>("use_rslora", l.use_rslora);
+  l.use_dora = c.get<bool>("use_dora", l.use_dora);
   l.bias = c.choice("bias", l.bias, {"none", "all", "lora_only"});
   // HF's default targets for BERT-family encoders.
   l.target_modules = ModuleSelector::from_json(c.raw("target_modules"), {"query", "value"}, "lora: target_modules");
@@ -64,24 +67,57 @@ LoraConfig LoraConfig::read(MethodConfig& c) {
   return l;
 }
 
-LoraDeltaImpl::LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& c, const std::string& path)
-    : scaling_(c.scaling_for(path)), dropout_(c.lora_dropout) {
-  lora_A = register_parameter("lora_A", torch::empty({c.rank_for(path), in}));
-  lora_B = register_parameter("lora_B", torch::zeros({out, c.rank_for(path)}));
+LoraDeltaImpl::LoraDeltaImpl(const torch::Tensor& weight, const torch::Tensor& bias, const LoraConfig& c,
+                             const std::string& path)
+    : scaling_(c.scaling_for(path)), dropout_(c.lora_dropout), weight_(weight), bias_(bias) {
+  const auto out = weight.size(0), in = weight.size(1), r = c.rank_for(path);
+  lora_A = register_parameter("lora_A", torch::empty({r, in}, weight.options()));
+  lora_B = register_parameter("lora_B", torch::zeros({out, r}, weight.options()));
   // As HF PEFT: A like nn.Linear's default init, B zero, so training starts at the base model.
   torch::NoGradGuard no_grad;
   torch::nn::init::kaiming_uniform_(lora_A, std::sqrt(5.0));
+  // DoRA starts at m = ||W|| per row, so the scale is one and the model is the base's.
+  if (c.use_dora) magnitude = register_parameter("lora_magnitude_vector", frozen_row_norms_squared().sqrt());
+}
+
+torch::Tensor LoraDeltaImpl::frozen_row_norms_squared() {
+  if (weight_version_ != int64_t(weight_._version()) || !weight_norms_squared_.defined() ||
+      weight_norms_squared_.device() != weight_.device()) {
+    weight_norms_squared_ = weight_.detach().to(torch::kFloat32).square().sum(1);
+    weight_version_ = int64_t(weight_._version());
+  }
+  return weight_norms_squared_;
+}
+
+// ||W + s·B·A||² per row = ||W||² + 2s·<W, B·A> + s²·||B·A||², each low-rank term from [out, r] products
+// (W·Aᵀ and B·(A·Aᵀ)): no [out, in] update is formed, and ||W||² is kept between steps. In fp32, autocast
+// or not: the scale multiplies the whole frozen output.
+torch::Tensor LoraDeltaImpl::updated_row_norms() {
+  torch::NoGradGuard no_grad;
+  c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
+  const auto A = lora_A.detach().to(torch::kFloat32), B = lora_B.detach().to(torch::kFloat32);
+  const auto cross = (torch::matmul(weight_.detach().to(torch::kFloat32), A.t()) * B).sum(1);
+  const auto update = (torch::matmul(B, torch::matmul(A, A.t())) * B).sum(1);
+  return (frozen_row_norms_squared() + 2 * scaling_ * cross + scaling_ * scaling_ * update).clamp_min(0).sqrt();
 }
 
 torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output,
                                   const nn::ForwardContext& ctx) {
   auto x = peft::dropout(input, dropout_, ctx.training);
-  return output + torch::matmul(torch::matmul(x, lora_A.t()), lora_B.t()) * scaling_;
+  auto update = torch::matmul(torch::matmul(x, lora_A.t()), lora_B.t()) * scaling_;
+  if (!magnitude.defined()) return output + update;
+  // DoRA: m/n · (W x + s·B·A x) + b = output + (m/n - 1)·W x + m/n · s·B·A x, as HF PEFT computes it. W x is
+  // the output less its bias (at a site where DoRA is the only delta so far) unless dropout changed x.
+  const auto scale = (magnitude / updated_row_norms()).to(output.scalar_type());
+  const auto frozen = dropout_ > 0 && ctx.training ? torch::nn::functional::linear(x, weight_)
+                                                   : (bias_.defined() ? output - bias_ : output);
+  return output + (scale - 1) * frozen + scale * update;
 }
 
 bool LoraDeltaImpl::batches_with(const nn::LinearDelta& other) const {
   const auto* lora = dynamic_cast<const LoraDeltaImpl*>(&other);
-  return lora && lora->dropout_ == dropout_;  // one dropout draw serves every row
+  // One dropout draw serves every row; DoRA's rescaled frozen output is not a product of gathered factors.
+  return lora && lora->dropout_ == dropout_ && !magnitude.defined() && !lora->magnitude.defined();
 }
 
 torch::Tensor LoraDeltaImpl::apply_rows(const torch::Tensor& input, const torch::Tensor& output,
@@ -114,9 +150,20 @@ torch::Tensor LoraDeltaImpl::apply_rows(const torch::Tensor& input, const torch:
   return output + delta.view(output.sizes());
 }
 
-void LoraDeltaImpl::merge(torch::Tensor& weight, torch::Tensor&) { weight.add_(torch::matmul(lora_B, lora_A) * scaling_); }
+// DoRA merges as W' = m/n · (W + s·B·A), the bias unchanged; the scale is kept to undo it.
+void LoraDeltaImpl::merge(torch::Tensor& weight, torch::Tensor&) {
+  if (!magnitude.defined()) {
+    weight.add_(update_weight());
+    return;
+  }
+  merged_scale_ = (magnitude / updated_row_norms()).unsqueeze(1);
+  weight.add_(update_weight()).mul_(merged_scale_);
+}
 
-void LoraDeltaImpl::unmerge(torch::Tensor& weight, torch::Tensor&) { weight.sub_(torch::matmul(lora_B, lora_A) * scaling_); }
+void LoraDeltaImpl::unmerge(torch::Tensor& weight, torch::Tensor&) {
+  if (magnitude.defined()) weight.div_(merged_scale_);
+  weight.sub_(update_weight());
+}
 
 LoraEmbeddingDeltaImpl::LoraEmbeddingDeltaImpl(int64_t num_embeddings, int64_t dim, const LoraConfig& c,
                                                const std::string& path)
@@ -150,7 +197,7 @@ void Lora::attach(models::TaskModelImpl& model, const std::string& adapter) {
   for (auto& site : model.linear_sites()) {
     paths.push_back(site.path);
     if (!config_.target_modules.matches(site.path)) continue;
-    auto delta = std::make_shared<LoraDeltaImpl>(site.linear->in_features, site.linear->out_features, config_, site.path);
+    auto delta = std::make_shared<LoraDeltaImpl>(site.linear->weight, site.linear->bias, config_, site.path);
     register_module("site" + std::to_string(deltas_.size()), delta);
     site.linear->attach(adapter, delta);
     deltas_.emplace_back(site.path, delta);
@@ -158,6 +205,7 @@ void Lora::attach(models::TaskModelImpl& model, const std::string& adapter) {
   for (auto& site : model.embedding_sites()) {
     paths.push_back(site.path);
     if (!config_.target_modules.matches(site.path, /*is_linear=*/false)) continue;
+    require(!config_.use_dora, "lora: use_dora is supported on linear layers only, not on " + site.path);
     auto delta = std::make_shared<LoraEmbeddingDeltaImpl>(site.embedding->num_embeddings,
                                                           site.embedding->embedding_dim, config_, site.path);
     register_module("embedding" + std::to_string(embedding_deltas_.size()), delta);
@@ -187,6 +235,9 @@ std::vector<RoledTensor> Lora::own_tensor_roles() const {
   for (const auto& [path, delta] : deltas_) {
     out.push_back({path + ".lora_A.weight", delta->lora_A, models::TensorRole::FactorIn});
     out.push_back({path + ".lora_B.weight", delta->lora_B, models::TensorRole::FactorOut});
+    // No weight decay: it would pull the magnitudes towards zero, not towards the base's norms.
+    if (delta->magnitude.defined())
+      out.push_back({path + ".lora_magnitude_vector", delta->magnitude, models::TensorRole::Norm});
   }
   // HF PEFT's keys for embedding factors (parameters, not modules); plain roles: LoRA+ speeds up the B of
   // linear layers only.
@@ -195,6 +246,18 @@ std::vector<RoledTensor> Lora::own_tensor_roles() const {
     out.push_back({path + ".lora_embedding_B", delta->lora_B, models::TensorRole::Weight});
   }
   return out;
+}
+
+void Lora::load_saved(models::TensorMap& tensors, const std::string& context) {
+  for (const auto& [path, delta] : deltas_) {
+    const auto alias = tensors.find(path + ".lora_magnitude_vector.weight");
+    const bool renamed = delta->magnitude.defined() && alias != tensors.end();
+    if (!renamed || tensors.count(path + ".lora_magnitude_vector")) continue;
+    auto magnitude = alias->second;
+    tensors.erase(alias);
+    tensors.emplace(path + ".lora_magnitude_vector", magnitude);
+  }
+  Method::load_saved(tensors, context);
 }
 
 nlohmann::json Lora::config_json() const {
@@ -208,7 +271,7 @@ nlohmann::json Lora::config_json() const {
           {"target_modules", config_.target_modules.to_json()},
           {"modules_to_save", config_.modules_to_save.empty() ? nlohmann::json(nullptr) : config_.modules_to_save.to_json()},
           {"fan_in_fan_out", false},
-          {"use_dora", false}};
+          {"use_dora", config_.use_dora}};
 }
 
 }  // namespace peft::methods

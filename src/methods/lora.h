@@ -1,6 +1,7 @@
 // LoRA (Hu et al., 2021): a trainable low-rank update B·A added to frozen linear layers and embedding
 // tables, scaled by lora_alpha / r (or / sqrt(r) with rsLoRA); merges into the weight for zero-overhead
-// inference.
+// inference. DoRA (Liu et al., 2024; HF PEFT's use_dora) splits the updated weight of a linear layer into
+// a learned magnitude per output row and the direction (W + s·B·A) / ||W + s·B·A||.
 #pragma once
 #include <regex>
 
@@ -33,6 +34,7 @@ struct LoraConfig {
   ModulePattern rank_pattern, alpha_pattern;
   double lora_dropout = 0.0;
   bool use_rslora = false;
+  bool use_dora = false;
   std::string bias = "none";  // none | all | lora_only
   ModuleSelector target_modules;
   ModuleSelector modules_to_save;
@@ -43,7 +45,9 @@ struct LoraConfig {
 
 class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
  public:
-  LoraDeltaImpl(int64_t in, int64_t out, const LoraConfig& config, const std::string& path);
+  // `weight`, `bias`: the site's frozen [out, in] weight and its bias (undefined: none), which DoRA reads.
+  LoraDeltaImpl(const torch::Tensor& weight, const torch::Tensor& bias, const LoraConfig& config,
+                const std::string& path);
   torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, const nn::ForwardContext& ctx) override;
   // A mixed batch gathers each row's A and B (zero-padded to the largest rank) and runs one batched
   // product, never a loop over sub-batches (the S-LoRA / Punica idea).
@@ -55,9 +59,21 @@ class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
   void merge(torch::Tensor& weight, torch::Tensor& bias) override;
   void unmerge(torch::Tensor& weight, torch::Tensor& bias) override;
   torch::Tensor lora_A, lora_B;  // [r, in], [out, r]
+  torch::Tensor magnitude;       // DoRA's [out] (HF's lora_magnitude_vector); undefined without DoRA
 
  private:
+  // ||W + s·B·A|| per output row, with no gradient (DoRA's norm is a constant to backward: the paper, 4.3).
+  torch::Tensor updated_row_norms();
+  torch::Tensor frozen_row_norms_squared();
+  torch::Tensor update_weight() const { return torch::matmul(lora_B, lora_A) * scaling_; }
+
   double scaling_, dropout_;
+  torch::Tensor weight_, bias_;
+  // ||W||² per row, kept while the frozen weight is unchanged (same version, device), so a step pays
+  // only for the low-rank terms of the norm.
+  torch::Tensor weight_norms_squared_;
+  int64_t weight_version_ = -1;
+  torch::Tensor merged_scale_;  // DoRA's scale when merged, to undo it exactly
 };
 
 // LoRA on an embedding table, as HF PEFT's lora.Embedding: the ids pick rows of A^T ([r] each), B maps
@@ -85,6 +101,8 @@ class Lora : public Method {
   bool trains_base_tensor(const std::string& name) const override;
   NamedTensors own_tensors() const override;
   std::vector<RoledTensor> own_tensor_roles() const override;
+  // Also takes DoRA magnitudes saved as "<module>.lora_magnitude_vector.weight" (HF's in-memory name).
+  void load_saved(models::TensorMap& tensors, const std::string& context) override;
   nlohmann::json config_json() const override;
   bool mergeable() const override { return true; }
 

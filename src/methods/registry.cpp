@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "methods/bottleneck_adapter.h"
+#include "methods/ia3.h"
 #include "methods/lora.h"
 #include "methods/method_union.h"
 #include "methods/p_tuning.h"
@@ -24,10 +25,14 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<HeadOnly>(c); }},
       {"lora", "LORA", "LoRA: low-rank updates of chosen linear layers (mergeable)",
        [](const nlohmann::json& c) { return std::make_shared<Lora>(c); }},
+      {"ia3", "IA3", "(IA)^3: learned vectors rescaling keys, values and the MLP's input (mergeable)",
+       [](const nlohmann::json& c) { return std::make_shared<Ia3>(c); }},
       {"houlsby", "HOULSBY", "Houlsby adapters: two bottleneck adapters per layer + LayerNorms",
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Houlsby); }},
       {"pfeiffer", "PFEIFFER", "Pfeiffer adapter: one bottleneck adapter per layer, after the MLP",
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Pfeiffer); }},
+      {"parallel", "PARALLEL", "parallel adapters: a scaled bottleneck branch from the sublayer's input",
+       [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Parallel); }},
       {"prompt_tuning", "PROMPT_TUNING", "prompt tuning: trainable virtual tokens before the input",
        [](const nlohmann::json& c) { return std::make_shared<PromptTuning>(c, /*ensemble=*/false); }},
       {"prompt_ensemble", "PROMPT_ENSEMBLE", "prompt ensembling: num_prompts prompts, probabilities averaged",
