@@ -29,6 +29,9 @@ started=()  # longest first: on two lanes the five default runs then end within 
 for method in houlsby+lora houlsby full lora bitfit pfeiffer; do
   [[ " ${methods[*]} " == *" $method "* ]] && started+=("$method")
 done
+for method in "${methods[@]}"; do  # the rest (scripts/demo-methods.sh's adapter family) after them
+  [[ " ${started[*]} " == *" $method "* ]] || started+=("$method")
+done
 runs=() reported=()  # run directories under $out, in start order and in table order
 declare -A seed_of=()
 for seed in "${seeds[@]}"; do

@@ -1,7 +1,12 @@
 // The adapter family beyond LoRA and Houlsby: (IA)^3 against HF PEFT's golden fixture (unmerged and
-// merged), DoRA's magnitude/direction split and its merge, and parallel adapters' scaled branch.
+// merged), DoRA's magnitude/direction split and its merge, parallel adapters' scaled branch, Compacter's
+// PHM layers, AdaLoRA's budget, rank masks and HF layout, and MAM's preset.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "methods/adalora.h"
+#include "methods/compacter.h"
 #include "test_support.h"
 
 namespace peft::testing {
@@ -101,15 +106,23 @@ TEST(Dora, ForwardEqualsTheDenselyFormedWeight) {
   auto params = plain->named_parameters();
   models::TensorMap own;
   for (auto& [name, t] : peft.method->own_tensors()) own.emplace(name, t);
-  for (const auto* path : {"bert.encoder.layer.0.attention.self.query", "bert.encoder.layer.1.intermediate.dense"}) {
-    const std::string p = path;
-    params[p + ".weight"].copy_(dense_dora_weight(params[p + ".weight"], at(own, p + ".lora_A.weight"),
-                                                  at(own, p + ".lora_B.weight"), at(own, p + ".lora_magnitude_vector"),
-                                                  8.0 / 4));
-  }
+  const std::string layers[] = {"bert.encoder.layer.0.", "bert.encoder.layer.1."};
+  for (const auto& layer : layers)
+    for (const auto* target : {"attention.self.query", "intermediate.dense"}) {
+      const auto p = layer + target;
+      params[p + ".weight"].copy_(dense_dora_weight(params[p + ".weight"], at(own, p + ".lora_A.weight"),
+                                                    at(own, p + ".lora_B.weight"),
+                                                    at(own, p + ".lora_magnitude_vector"), 8.0 / 4));
+    }
   plain->eval();
-  EXPECT_FALSE(AllClose(logits, plain->forward(batch.inputs), 1e-5));  // other layers still differ
-  EXPECT_TRUE(AllClose(peft.model->forward(batch.inputs), logits, 0));
+  auto base = tiny_model(1);
+  base->eval();
+  EXPECT_FALSE(AllClose(logits, base->forward(batch.inputs), 1e-3));  // DoRA changed the function...
+  EXPECT_TRUE(AllClose(logits, plain->forward(batch.inputs), 1e-5));  // ...into the dense weights' one
+  // Kept norms: a second forward (nothing changed) and one after the factors changed both follow the weights.
+  EXPECT_TRUE(torch::equal(peft.model->forward(batch.inputs), logits));
+  at(own, "bert.encoder.layer.0.attention.self.query.lora_B.weight").mul_(2);
+  EXPECT_FALSE(AllClose(peft.model->forward(batch.inputs), logits, 1e-4));
 }
 
 TEST(Dora, MergeEqualsUnmergedAndUnmergeRestoresTheWeights) {
@@ -210,6 +223,151 @@ TEST(ParallelAdapter, BadScalingIsAClearError) {
   EXPECT_TRUE(has(message, "parallel: scaling must be a number or \"learned\", got \"learnt\"")) << message;
   EXPECT_TRUE(has(error_of([] { attach(tiny_model(1), "parallel", {{"output_adapter", false}}); }),
                   "mh_adapter and output_adapter are both false"));
+}
+
+// ---- Compacter ----------------------------------------------------------------------------------------
+
+TEST(Compacter, PhmWeightIsTheSumOfKroneckerProducts) {
+  methods::CompacterConfig config;
+  config.phm_dim = 2;
+  config.phm_rank = 2;
+  torch::manual_seed(3);
+  methods::PhmLinear layer(4, 6, config, torch::randn({2, 2, 2}));
+  auto expected = torch::zeros({4, 6});
+  for (int64_t i = 0; i < 2; ++i) expected += torch::kron(layer->rule[i], torch::matmul(layer->s[i], layer->t[i]));
+  EXPECT_TRUE(AllClose(layer->weight(), expected, 1e-6));
+  const auto x = torch::randn({3, 4});
+  EXPECT_TRUE(AllClose(layer->forward(x), torch::matmul(x, expected) + layer->bias, 1e-6));
+}
+
+TEST(Compacter, SharedRulesAreOneTensorForEveryAdapter) {
+  auto peft = attach(tiny_model(1), "compacter", {{"bottleneck", 4}, {"phm_dim", 2}});
+  peft.model->train();
+  const auto batch = random_batch(2);
+  peft.model->loss(peft.model->forward(batch.inputs), batch.labels).backward();
+  models::TensorMap own;
+  for (auto& [name, t] : peft.method->own_tensors()) own.emplace(name, t);
+  // Every adapter's down projection reads the shared rule, so its gradient sums over all four of them.
+  EXPECT_TRUE(at(own, "compacter.phm_rule_down").grad().defined());
+  EXPECT_EQ(own.count("bert.encoder.layer.0.output.adapter.down.phm_rule"), 0u);
+}
+
+// ---- AdaLoRA -----------------------------------------------------------------------------------------
+
+TEST(AdaLora, BudgetFallsCubicallyBetweenTinitAndTheFinalPhase) {
+  methods::AdaLoraConfig c;
+  c.tinit = 10;
+  c.tfinal = 20;
+  c.deltaT = 5;
+  const int64_t init = 48, target = 16, total = 110;  // the budget falls over steps 11..90
+  for (int64_t step : {1, 10}) {
+    const auto b = methods::adalora_budget(step, init, target, c, total);
+    EXPECT_EQ(b.budget, init);
+    EXPECT_FALSE(b.mask);
+  }
+  for (int64_t step : {11, 35, 50, 90}) {
+    const double left = 1 - double(step - 10) / 80;
+    const auto b = methods::adalora_budget(step, init, target, c, total);
+    EXPECT_EQ(b.budget, int64_t(32 * left * left * left + 16)) << step;
+    EXPECT_EQ(b.mask, step % 5 == 0) << step;
+  }
+  EXPECT_EQ(methods::adalora_budget(50, init, target, c, total).budget, 20);  // 32 / 8 + 16
+  const auto last = methods::adalora_budget(91, init, target, c, total);
+  EXPECT_EQ(last.budget, target);
+  EXPECT_TRUE(last.mask);
+}
+
+// A tiny AdaLoRA model with random factors and singular values, after one backward: every rank has an
+// importance, and they differ.
+methods::PeftModel adalora_with_gradients(std::shared_ptr<methods::AdaLora>* method) {
+  auto m = std::make_shared<methods::AdaLora>(nlohmann::json{
+      {"init_r", 4}, {"target_r", 2}, {"total_step", 10}, {"target_modules", {"query", "value"}}});
+  methods::PeftModel peft(tiny_model(1), m);
+  torch::manual_seed(8);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& [name, t] : m->own_tensors()) t.copy_(torch::randn_like(t) * 0.5);
+  }
+  peft.model->train();
+  const auto batch = random_batch(5, 16);
+  peft.training_loss(peft.model->forward(batch.inputs), batch.labels).backward();
+  *method = m;
+  return peft;
+}
+
+TEST(AdaLora, MaskingKeepsExactlyTheBudgetAndZeroesThePrunedSingularValues) {
+  std::shared_ptr<methods::AdaLora> method;
+  auto peft = adalora_with_gradients(&method);
+  method->begin_step(1, 10);
+  method->after_step(5);  // budget int(8 · (1 − 5/10)³ + 8) = 9 of 16
+  EXPECT_EQ(method->kept_ranks(), 9);
+  int64_t zero_rows = 0;
+  for (auto& [name, t] : method->own_tensors())
+    if (has(name, "lora_E")) zero_rows += t.eq(0).sum().item<int64_t>();
+  EXPECT_EQ(zero_rows, 16 - 9);
+  method->after_step(10);  // the final allocation: target_r per module
+  EXPECT_EQ(method->kept_ranks(), 8);
+}
+
+TEST(AdaLora, SavesTheKeptRanksInHfsLayoutAndReloadsTheSameFunction) {
+  std::shared_ptr<methods::AdaLora> method;
+  auto peft = adalora_with_gradients(&method);
+  method->begin_step(1, 10);
+  method->after_step(5);   // importance from these gradients
+  method->after_step(10);  // the final allocation from it
+  peft.model->eval();
+  const auto batch = random_batch(6);
+  torch::NoGradGuard no_grad;
+  const auto logits = peft.model->forward(batch.inputs);
+  TempDir dir;
+  peft.save_adapter(dir.path("adapter"), {TaskKind::SequenceClassification, {"a", "b", "c"}, 16});
+  const auto config = methods::read_adapter_config(dir.path("adapter"));
+  ASSERT_TRUE(config["rank_pattern"].is_object());
+  const auto tensors = models::read_tensors(dir.path("adapter/adapter_model.safetensors"));
+  int64_t kept = 0;
+  for (const auto& [key, ranks] : config["rank_pattern"].items()) {
+    const auto path = key.substr(0, key.size() - std::string(".lora_E").size());
+    const auto k = int64_t(std::count(ranks.begin(), ranks.end(), true));
+    EXPECT_EQ(at(tensors, "base_model.model." + path + ".lora_A").size(0), k) << key;
+    EXPECT_EQ(at(tensors, "base_model.model." + path + ".lora_B").size(1), k) << key;
+    kept += k;
+  }
+  EXPECT_EQ(kept, 8);
+  auto loaded = methods::PeftModel::load_adapter(tiny_model(1), dir.path("adapter"));
+  loaded.model->eval();
+  EXPECT_TRUE(AllClose(loaded.model->forward(batch.inputs), logits, 1e-6));
+  loaded.model->merge_sites();
+  EXPECT_TRUE(AllClose(loaded.model->forward(batch.inputs), logits, 1e-5));
+}
+
+TEST(AdaLora, OrthogonalityPenaltyIsTheMeanFrobeniusDistanceFromIdentity) {
+  std::shared_ptr<methods::AdaLora> method;
+  auto peft = adalora_with_gradients(&method);
+  models::TensorMap own;
+  for (auto& [name, t] : method->own_tensors()) own.emplace(name, t);
+  double expected = 0;
+  for (const auto* path : {"query", "value"})
+    for (int64_t layer = 0; layer < 2; ++layer) {
+      const auto p = "bert.encoder.layer." + std::to_string(layer) + ".attention.self." + path;
+      const auto A = at(own, p + ".lora_A"), B = at(own, p + ".lora_B");
+      expected += (torch::matmul(A, A.t()) - torch::eye(4)).norm().item<double>() +
+                  (torch::matmul(B.t(), B) - torch::eye(4)).norm().item<double>();
+    }
+  EXPECT_NEAR(method->extra_loss().item<double>(), 0.5 * expected / 8, 1e-5);
+}
+
+// ---- MAM --------------------------------------------------------------------------------------------
+
+TEST(Mam, IsPrefixTuningPlusAScaledParallelAdapterWithAdapterHubsDefaults) {
+  auto peft = attach(tiny_model(1), "mam", {{"prefix_tuning", {{"num_virtual_tokens", 4}}}});
+  EXPECT_STREQ(peft.method->method_name(), "prefix_tuning+parallel");
+  EXPECT_EQ(peft.method->positions_taken(), 4);
+  const auto config = peft.method->config_json();
+  EXPECT_EQ(config["prefix_tuning"]["prefix_projection"], true);
+  EXPECT_EQ(config["prefix_tuning"]["encoder_hidden_size"], 800);
+  EXPECT_EQ(config["parallel"]["scaling"], 4.0);
+  const auto message = error_of([] { attach(tiny_model(1), "mam", {{"scaling", 2}}); });
+  EXPECT_TRUE(has(message, "mam: options go under prefix_tuning or parallel")) << message;
 }
 
 }  // namespace

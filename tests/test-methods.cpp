@@ -40,6 +40,9 @@ const std::vector<MethodCase> kMethods = {
     {"lora_dora", {{"r", 4}, {"use_dora", true}, {"target_modules", {"query", "value", "output.dense"}}}, true},
     {"parallel", {{"bottleneck", 4}}, true},
     {"parallel_learned", {{"bottleneck", 4}, {"scaling", "learned"}, {"mh_adapter", true}}, true},
+    {"compacter", {{"bottleneck", 4}, {"phm_dim", 2}}, false},
+    {"adalora", {{"init_r", 4}, {"target_r", 2}, {"target_modules", {"query", "intermediate.dense"}}}, true},
+    {"compacterpp_own_rules", {{"bottleneck", 4}, {"phm_dim", 4}, {"phm_rank", 2}, {"shared_phm_rule", false}}, false},
 };
 
 // A few AdamW steps on random batches, optimising exactly PeftModel::trainable_tensors(); forward passes
@@ -339,6 +342,31 @@ TEST(ParameterCounts, ParallelAddsOneAdapterPerChosenBranchAndALearnedScaleEach)
   EXPECT_EQ(counts("parallel", nlohmann::json::object()).added, dims.layers * adapter_size(dims.d, dims.d / 2));
   const auto c = counts("parallel", {{"bottleneck", 4}, {"mh_adapter", true}, {"scaling", "learned"}});
   EXPECT_EQ(c.added, 2 * dims.layers * (adapter_size(dims.d, 4) + 1));
+  EXPECT_EQ(c.trainable, c.added + dims.head());
+}
+
+// Compacter: per adapter r(d + m) + m for the down PHM layer and r(m + d) + d for the up one, plus the n×n×n
+// rules: two sets shared by the model, or a set per layer of each adapter.
+TEST(ParameterCounts, CompacterCountsSharedRulesOnceAndLowRankFactorsPerAdapter) {
+  const auto dims = tiny_dims();
+  const int64_t m = 8, n = 4;
+  for (int64_t r : {1, 2}) {
+    const int64_t adapter = r * (dims.d + m) + m + r * (m + dims.d) + dims.d;
+    auto c = counts("compacter", {{"bottleneck", m}, {"phm_dim", n}, {"phm_rank", r}});
+    EXPECT_EQ(c.added, 2 * n * n * n + 2 * dims.layers * adapter) << r;
+    EXPECT_EQ(c.trainable, c.added + dims.head());
+    c = counts("compacterpp", {{"bottleneck", m}, {"phm_dim", n}, {"phm_rank", r}, {"shared_phm_rule", false}});
+    EXPECT_EQ(c.added, dims.layers * (adapter + 2 * n * n * n)) << r;
+  }
+  const auto message = error_of([] { counts("compacter", {{"bottleneck", 6}, {"phm_dim", 4}}); });
+  EXPECT_TRUE(has(message, "compacter: phm_dim 4 must divide the hidden size (16) and the bottleneck (6)")) << message;
+}
+
+TEST(ParameterCounts, AdaLoraAddsInitRTimesInPlusOutPlusOnePerTarget) {
+  const auto dims = tiny_dims();
+  const auto c = counts("adalora", {{"init_r", 6}, {"target_r", 2}, {"target_modules", {"value", "output.dense"}}});
+  // value: d -> d; output.dense: the attention output (d -> d) and the MLP output (i -> d).
+  EXPECT_EQ(c.added, dims.layers * 6 * ((2 * dims.d + 1) + (2 * dims.d + 1) + (dims.i + dims.d + 1)));
   EXPECT_EQ(c.trainable, c.added + dims.head());
 }
 

@@ -80,11 +80,27 @@ LoraDeltaImpl::LoraDeltaImpl(const torch::Tensor& weight, const torch::Tensor& b
   if (c.use_dora) magnitude = register_parameter("lora_magnitude_vector", frozen_row_norms_squared().sqrt());
 }
 
+namespace {
+// A kept tensor is still valid when the tensors it came from have their versions of then (no in-place
+// change since: optimizer steps, loading and merging all bump them), sit on its device, and the grad
+// mode matches (a tensor made under InferenceMode cannot enter an autograd graph later).
+std::vector<int64_t> versions_of(std::initializer_list<torch::Tensor> tensors) {
+  std::vector<int64_t> v;
+  for (const auto& t : tensors) v.push_back(int64_t(t._version()));
+  return v;
+}
+bool still_valid(const torch::Tensor& kept, const std::vector<int64_t>& kept_versions,
+                 const std::vector<int64_t>& versions, const torch::Tensor& source) {
+  return kept.defined() && kept_versions == versions && kept.device() == source.device() &&
+         kept.is_inference() == c10::InferenceMode::is_enabled();
+}
+}  // namespace
+
 torch::Tensor LoraDeltaImpl::frozen_row_norms_squared() {
-  if (weight_version_ != int64_t(weight_._version()) || !weight_norms_squared_.defined() ||
-      weight_norms_squared_.device() != weight_.device()) {
+  const auto versions = versions_of({weight_});
+  if (!still_valid(weight_norms_squared_, weight_version_, versions, weight_)) {
     weight_norms_squared_ = weight_.detach().to(torch::kFloat32).square().sum(1);
-    weight_version_ = int64_t(weight_._version());
+    weight_version_ = versions;
   }
   return weight_norms_squared_;
 }
@@ -93,12 +109,16 @@ torch::Tensor LoraDeltaImpl::frozen_row_norms_squared() {
 // (W·Aᵀ and B·(A·Aᵀ)): no [out, in] update is formed, and ||W||² is kept between steps. In fp32, autocast
 // or not: the scale multiplies the whole frozen output.
 torch::Tensor LoraDeltaImpl::updated_row_norms() {
+  const auto versions = versions_of({weight_, lora_A, lora_B});
+  if (still_valid(row_norms_, norms_version_, versions, weight_)) return row_norms_;
   torch::NoGradGuard no_grad;
   c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
   const auto A = lora_A.detach().to(torch::kFloat32), B = lora_B.detach().to(torch::kFloat32);
   const auto cross = (torch::matmul(weight_.detach().to(torch::kFloat32), A.t()) * B).sum(1);
   const auto update = (torch::matmul(B, torch::matmul(A, A.t())) * B).sum(1);
-  return (frozen_row_norms_squared() + 2 * scaling_ * cross + scaling_ * scaling_ * update).clamp_min(0).sqrt();
+  row_norms_ = (frozen_row_norms_squared() + 2 * scaling_ * cross + scaling_ * scaling_ * update).clamp_min(0).sqrt();
+  norms_version_ = versions;
+  return row_norms_;
 }
 
 torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output,
@@ -106,12 +126,15 @@ torch::Tensor LoraDeltaImpl::apply(const torch::Tensor& input, const torch::Tens
   auto x = peft::dropout(input, dropout_, ctx.training);
   auto update = torch::matmul(torch::matmul(x, lora_A.t()), lora_B.t()) * scaling_;
   if (!magnitude.defined()) return output + update;
-  // DoRA: m/n · (W x + s·B·A x) + b = output + (m/n - 1)·W x + m/n · s·B·A x, as HF PEFT computes it. W x is
-  // the output less its bias (at a site where DoRA is the only delta so far) unless dropout changed x.
+  // DoRA: m/n · (W x + s·B·A x) + b. Without dropout W x is the output less its bias (at a site where DoRA
+  // is the only delta so far), so this is (output − b + s·B·A x) · m/n + b; with dropout HF PEFT rescales
+  // W·dropout(x) instead: output + (m/n − 1)·W·dropout(x) + m/n · s·B·A·dropout(x).
   const auto scale = (magnitude / updated_row_norms()).to(output.scalar_type());
-  const auto frozen = dropout_ > 0 && ctx.training ? torch::nn::functional::linear(x, weight_)
-                                                   : (bias_.defined() ? output - bias_ : output);
-  return output + (scale - 1) * frozen + scale * update;
+  if (dropout_ > 0 && ctx.training)
+    return output + (scale - 1) * torch::nn::functional::linear(x, weight_) + scale * update;
+  if (!bias_.defined()) return (output + update) * scale;
+  const auto bias = bias_.to(output.scalar_type());
+  return (output - bias + update) * scale + bias;
 }
 
 bool LoraDeltaImpl::batches_with(const nn::LinearDelta& other) const {
@@ -224,11 +247,7 @@ bool Lora::trains_base_tensor(const std::string& name) const {
   return std::any_of(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d.first == path; });
 }
 
-NamedTensors Lora::own_tensors() const {
-  NamedTensors out;
-  for (auto& t : own_tensor_roles()) out.emplace_back(t.name, t.tensor);
-  return out;
-}
+NamedTensors Lora::own_tensors() const { return names_of_roles(); }
 
 std::vector<RoledTensor> Lora::own_tensor_roles() const {
   std::vector<RoledTensor> out;

@@ -70,9 +70,10 @@ class LoraDeltaImpl : public torch::nn::Module, public nn::LinearDelta {
   double scaling_, dropout_;
   torch::Tensor weight_, bias_;
   // ||W||² per row, kept while the frozen weight is unchanged (same version, device), so a step pays
-  // only for the low-rank terms of the norm.
-  torch::Tensor weight_norms_squared_;
-  int64_t weight_version_ = -1;
+  // only for the low-rank terms of the norm; and the whole norm, kept while A and B are unchanged too (every
+  // forward of an evaluation, or of a step's accumulated micro-batches, after the first).
+  torch::Tensor weight_norms_squared_, row_norms_;
+  std::vector<int64_t> weight_version_, norms_version_;
   torch::Tensor merged_scale_;  // DoRA's scale when merged, to undo it exactly
 };
 

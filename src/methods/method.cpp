@@ -11,6 +11,12 @@ std::vector<RoledTensor> Method::own_tensor_roles() const {
   return out;
 }
 
+NamedTensors Method::names_of_roles() const {
+  NamedTensors out;
+  for (auto& t : own_tensor_roles()) out.emplace_back(t.name, t.tensor);
+  return out;
+}
+
 void Method::load_saved(models::TensorMap& tensors, const std::string& context) {
   torch::NoGradGuard no_grad;
   for (auto& [name, target] : own_tensors()) {

@@ -73,9 +73,11 @@ class Method : public torch::nn::Module {
   virtual void begin_step(int64_t /*step*/, int64_t /*total_steps*/) {}
   // Added to the task loss of each training forward (consistency, L0, orthogonality); undefined = none.
   virtual torch::Tensor extra_loss() { return {}; }
-  // Once the step's gradients are complete (after accumulation, before clipping): gradient masks,
-  // importance scores.
+  // Once the step's gradients are complete (after accumulation, before clipping): gradient masks.
   virtual void after_backward(int64_t /*step*/) {}
+  // After the optimizer step, its gradients still there (HF PEFT's update_and_allocate): importance scores
+  // of the updated tensors, rank masks that the step must not undo.
+  virtual void after_step(int64_t /*step*/) {}
 
   // ---- saving: what goes into adapter_model.safetensors and back --------------------------------------
   // By default own_tensors(); a method may store another form (sparse index + value, a folded prefix).
@@ -84,6 +86,10 @@ class Method : public torch::nn::Module {
   // Takes this method's tensors out of `tensors` (a file's, without the root) into its own; each missing
   // one is an error naming `context` (the file).
   virtual void load_saved(models::TensorMap& tensors, const std::string& context);
+
+ protected:
+  // own_tensors() for a method whose own_tensor_roles() is where its tensors are listed.
+  NamedTensors names_of_roles() const;
 };
 
 }  // namespace peft::methods

@@ -29,6 +29,23 @@ MethodUnion::MethodUnion(const nlohmann::json& json) {
   }
 }
 
+std::shared_ptr<Method> mam_adapter(const nlohmann::json& config) {
+  require(config.is_object() || config.is_null(), "mam: config must be a JSON object");
+  nlohmann::json members = {
+      {"methods", {"prefix_tuning", "parallel"}},
+      {"prefix_tuning", {{"num_virtual_tokens", 30}, {"prefix_projection", true}, {"encoder_hidden_size", 800}}},
+      {"parallel", nlohmann::json::object()}};
+  const auto overrides = config.is_null() ? nlohmann::json::object() : config;
+  for (const auto& [key, value] : overrides.items()) {
+    require(key != "methods", "mam: the members are fixed (prefix_tuning, parallel); use a+b for others");
+    require(members.contains(key) && value.is_object(),
+            "mam: options go under prefix_tuning or parallel (e.g. prefix_tuning.num_virtual_tokens=10), not '" +
+                key + "'");
+    members[key].update(value);
+  }
+  return std::make_shared<MethodUnion>(members);
+}
+
 void MethodUnion::attach(models::TaskModelImpl& model, const std::string& adapter) {
   for (auto& m : members_) m->attach(model, adapter);
   std::set<std::string> names;
@@ -107,6 +124,10 @@ torch::Tensor MethodUnion::extra_loss() {
 
 void MethodUnion::after_backward(int64_t step) {
   for (auto& m : members_) m->after_backward(step);
+}
+
+void MethodUnion::after_step(int64_t step) {
+  for (auto& m : members_) m->after_step(step);
 }
 
 nlohmann::json MethodUnion::config_json() const {

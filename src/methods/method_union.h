@@ -30,6 +30,7 @@ class MethodUnion : public Method {
   void begin_step(int64_t step, int64_t total_steps) override;
   torch::Tensor extra_loss() override;
   void after_backward(int64_t step) override;
+  void after_step(int64_t step) override;
   NamedTensors saved_tensors() const override;
   void load_saved(models::TensorMap& tensors, const std::string& context) override;
 
@@ -37,5 +38,9 @@ class MethodUnion : public Method {
   std::string name_;  // the members' names joined by '+'
   std::vector<std::shared_ptr<Method>> members_;
 };
+
+// He et al.'s MAM adapter as AdapterHub's MAMConfig: prefix tuning (30 prefixes through an MLP of width 800)
+// and a parallel adapter (ParBnConfig: scaling 4) at the MLP; `config` overrides under each member's name.
+std::shared_ptr<Method> mam_adapter(const nlohmann::json& config);
 
 }  // namespace peft::methods

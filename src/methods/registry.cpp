@@ -3,7 +3,9 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "methods/adalora.h"
 #include "methods/bottleneck_adapter.h"
+#include "methods/compacter.h"
 #include "methods/ia3.h"
 #include "methods/lora.h"
 #include "methods/method_union.h"
@@ -25,6 +27,8 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<HeadOnly>(c); }},
       {"lora", "LORA", "LoRA: low-rank updates of chosen linear layers (mergeable)",
        [](const nlohmann::json& c) { return std::make_shared<Lora>(c); }},
+      {"adalora", "ADALORA", "AdaLoRA: SVD-shaped low-rank updates whose ranks are pruned by importance (mergeable)",
+       [](const nlohmann::json& c) { return std::make_shared<AdaLora>(c); }},
       {"ia3", "IA3", "(IA)^3: learned vectors rescaling keys, values and the MLP's input (mergeable)",
        [](const nlohmann::json& c) { return std::make_shared<Ia3>(c); }},
       {"houlsby", "HOULSBY", "Houlsby adapters: two bottleneck adapters per layer + LayerNorms",
@@ -33,6 +37,10 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Pfeiffer); }},
       {"parallel", "PARALLEL", "parallel adapters: a scaled bottleneck branch from the sublayer's input",
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Parallel); }},
+      {"compacter", "COMPACTER", "Compacter: Houlsby-placed adapters of PHM layers (shared Kronecker rules, low-rank factors)",
+       [](const nlohmann::json& c) { return std::make_shared<Compacter>(c, /*plus_plus=*/false); }},
+      {"compacterpp", "COMPACTER_PLUS_PLUS", "Compacter++: one PHM adapter per layer, after the MLP",
+       [](const nlohmann::json& c) { return std::make_shared<Compacter>(c, /*plus_plus=*/true); }},
       {"prompt_tuning", "PROMPT_TUNING", "prompt tuning: trainable virtual tokens before the input",
        [](const nlohmann::json& c) { return std::make_shared<PromptTuning>(c, /*ensemble=*/false); }},
       {"prompt_ensemble", "PROMPT_ENSEMBLE", "prompt ensembling: num_prompts prompts, probabilities averaged",
@@ -45,6 +53,8 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<PrefixTuning>(c, /*v2=*/true); }},
       {"pet", "PET", "PET: the task as cloze, a pattern with [MASK] scored by the MLM head on verbalizer words",
        [](const nlohmann::json& c) { return std::make_shared<Pet>(c); }},
+      {"mam", "MAM", "MAM adapter: prefix_tuning+parallel with AdapterHub's MAMConfig defaults (saved as the union)",
+       [](const nlohmann::json& c) { return mam_adapter(c); }},
       {"union", "UNION", "several methods at once, named a+b (e.g. houlsby+lora); options as a.key=value",
        [](const nlohmann::json& c) { return std::make_shared<MethodUnion>(c); }},
   };

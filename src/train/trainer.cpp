@@ -267,6 +267,7 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
       const double lr = o.lr * lr_factor(decay, state.step, warmup, total);
       set_lr(*optimizer, groups, lr);
       optimizer->step();
+      peft.method->after_step(state.step + 1);
       optimizer->zero_grad();
       ++state.step;
       state.loss_sum += step_loss;
