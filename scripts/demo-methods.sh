@@ -32,6 +32,7 @@ declare -A options=(
   [parallel]="--method parallel --lr 2e-3 --batch-size 32 --set bottleneck=64"
   [compacter]="--method compacter --lr 3e-3 --batch-size 32 --set bottleneck=8"
   [compacterpp]="--method compacterpp --lr 3e-3 --batch-size 32 --set bottleneck=8"
+  [adamix]="--method adamix --lr 5e-3 --batch-size 32 --set num_experts=4 --set bottleneck=64"
   [mam]="--method mam --lr 2e-3 --batch-size 32 --set prefix_tuning.num_virtual_tokens=10 --set parallel.bottleneck=64"
 )
 # Steps go where dev gains: from 1000 to 1500 steps (three seeds) LoRA gains 0.68 on dev and Houlsby 0.58,
@@ -40,4 +41,4 @@ declare -A options=(
 # and test (the model's README). BitFit and Pfeiffer stay at 1000: at 1500 the job would take about 10 minutes.
 declare -A steps=([full]=1000 [bitfit]=1000 [lora]=1500 [houlsby]=1500 [houlsby+lora]=1500 [pfeiffer]=1000
   [head]=1000 [lora_linear]=1500 [ia3]=1000 [dora]=1500 [adalora]=1500 [parallel]=1000 [compacter]=1000
-  [compacterpp]=1000 [mam]=1000)
+  [compacterpp]=1000 [mam]=1000 [adamix]=1000)

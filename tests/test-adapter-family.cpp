@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "methods/adalora.h"
+#include "methods/adamix.h"
 #include "methods/compacter.h"
 #include "test_support.h"
 
@@ -354,6 +355,65 @@ TEST(AdaLora, OrthogonalityPenaltyIsTheMeanFrobeniusDistanceFromIdentity) {
                   (torch::matmul(B.t(), B) - torch::eye(4)).norm().item<double>();
     }
   EXPECT_NEAR(method->extra_loss().item<double>(), 0.5 * expected / 8, 1e-5);
+}
+
+// ---- AdaMix ------------------------------------------------------------------------------------------
+
+methods::PeftModel random_adamix() {
+  auto peft = attach(tiny_model(1), "adamix", {{"bottleneck", 4}, {"num_experts", 3}});
+  torch::manual_seed(4);
+  torch::NoGradGuard no_grad;
+  for (auto& [name, t] : peft.method->own_tensors()) t.copy_(torch::randn_like(t) * 0.3);
+  return peft;
+}
+
+TEST(AdaMix, InferenceIsThePfeifferAdapterOfTheExpertsAveragedWeights) {
+  auto peft = random_adamix();
+  peft.model->eval();
+  const auto batch = random_batch(3);
+  torch::NoGradGuard no_grad;
+  const auto logits = peft.model->forward(batch.inputs);
+  models::TensorMap averaged;
+  for (auto& [name, t] : peft.method->own_tensors()) {
+    auto plain = name;
+    plain.replace(plain.find(".experts"), std::string(".experts").size(), "");
+    averaged.emplace(plain, t.mean(0));
+  }
+  auto saved = peft.method->saved_tensors();  // what the adapter file holds: exactly those means
+  for (auto& [name, t] : saved) EXPECT_TRUE(torch::equal(t, at(averaged, name))) << name;
+  auto pfeiffer = attach(tiny_model(1), "pfeiffer", {{"bottleneck", 4}, {"non_linearity", "relu"}});
+  pfeiffer.method->load_saved(averaged, "averaged");
+  pfeiffer.model->eval();
+  EXPECT_TRUE(AllClose(pfeiffer.model->forward(batch.inputs), logits, 1e-6));
+}
+
+TEST(AdaMix, ConsistencyLossIsZeroWhenBothPassesPickTheSameExperts) {
+  auto peft = random_adamix();
+  peft.model->train();
+  const auto batch = random_batch(5);
+  auto pass = [&](uint64_t seed) {
+    torch::manual_seed(seed);  // routing and dropout
+    return peft.model->forward(batch.inputs);
+  };
+  const auto first = pass(1);
+  EXPECT_EQ(peft.method->consistency_loss(first, pass(1)).item<double>(), 0.0);
+  EXPECT_GT(peft.method->consistency_loss(first, pass(2)).item<double>(), 1e-4);
+  // Its definition: KL both ways.
+  const auto a = torch::randn({4, 3}), b = torch::randn({4, 3});
+  const auto p = torch::softmax(a, -1), q = torch::softmax(b, -1);
+  const auto kl = [](const torch::Tensor& x, const torch::Tensor& y) { return (x * (x / y).log()).sum(-1).mean(); };
+  EXPECT_NEAR(methods::symmetric_kl(a, b).item<double>(), (kl(p, q) + kl(q, p)).item<double>(), 1e-6);
+}
+
+TEST(AdaMix, AStepRunsTwoPassesUnlessTheConsistencyWeightIsZero) {
+  const auto batch = random_batch(6);
+  for (double weight : {1.0, 0.0}) {
+    auto peft = attach(tiny_model(1), "adamix", {{"bottleneck", 4}, {"consistency_weight", weight}});
+    peft.model->train();
+    int passes = 0;
+    peft.step_loss([&] { ++passes; return peft.model->forward(batch.inputs); }, batch.labels).backward();
+    EXPECT_EQ(passes, weight > 0 ? 2 : 1);
+  }
 }
 
 // ---- MAM --------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ const std::vector<MethodCase> kMethods = {
     {"parallel", {{"bottleneck", 4}}, true},
     {"parallel_learned", {{"bottleneck", 4}, {"scaling", "learned"}, {"mh_adapter", true}}, true},
     {"compacter", {{"bottleneck", 4}, {"phm_dim", 2}}, false},
+    {"adamix", {{"bottleneck", 4}, {"num_experts", 2}}, true},
     {"adalora", {{"init_r", 4}, {"target_r", 2}, {"target_modules", {"query", "intermediate.dense"}}}, true},
     {"compacterpp_own_rules", {{"bottleneck", 4}, {"phm_dim", 4}, {"phm_rank", 2}, {"shared_phm_rule", false}}, false},
 };
@@ -367,6 +368,13 @@ TEST(ParameterCounts, AdaLoraAddsInitRTimesInPlusOutPlusOnePerTarget) {
   const auto c = counts("adalora", {{"init_r", 6}, {"target_r", 2}, {"target_modules", {"value", "output.dense"}}});
   // value: d -> d; output.dense: the attention output (d -> d) and the MLP output (i -> d).
   EXPECT_EQ(c.added, dims.layers * 6 * ((2 * dims.d + 1) + (2 * dims.d + 1) + (dims.i + dims.d + 1)));
+  EXPECT_EQ(c.trainable, c.added + dims.head());
+}
+
+TEST(ParameterCounts, AdaMixHoldsNExpertAdaptersPerSite) {
+  const auto dims = tiny_dims();
+  const auto c = counts("adamix", {{"bottleneck", 4}, {"num_experts", 3}, {"mh_adapter", true}});
+  EXPECT_EQ(c.added, 2 * dims.layers * 3 * adapter_size(dims.d, 4));
   EXPECT_EQ(c.trainable, c.added + dims.head());
 }
 

@@ -44,7 +44,7 @@ nlohmann::json bench_training_step(methods::PeftModel& peft, const StepBenchOpti
                     ? torch::randn({o.batch}).to(device)
                     : torch::randint(model.num_labels(), {o.batch}, torch::kLong).to(device);
   auto step = [&] {
-    auto loss = model.loss(train::forward_fp32_logits(model, inputs, autocast), labels);
+    auto loss = peft.step_loss([&] { return train::forward_fp32_logits(model, inputs, autocast); }, labels);
     loss.backward();
     {
       PEFT_PROFILE_SCOPE(profile::kOptimizer);

@@ -71,8 +71,14 @@ class Method : public torch::nn::Module {
   // Before each optimizer step's forwards (step counts from 1 up to total_steps): schedules such as
   // temperatures and rank budgets.
   virtual void begin_step(int64_t /*step*/, int64_t /*total_steps*/) {}
-  // Added to the task loss of each training forward (consistency, L0, orthogonality); undefined = none.
+  // Added to the task loss of each training forward (L0, orthogonality); undefined = none.
   virtual torch::Tensor extra_loss() { return {}; }
+  // A method whose training forward is random by design (AdaMix's routing) may ask for two passes over each
+  // batch: the step's loss is then the mean of the two passes' losses plus consistency_loss(first, second).
+  virtual bool wants_two_passes() const { return false; }
+  virtual torch::Tensor consistency_loss(const torch::Tensor& /*first_logits*/, const torch::Tensor& /*second*/) {
+    return {};
+  }
   // Once the step's gradients are complete (after accumulation, before clipping): gradient masks.
   virtual void after_backward(int64_t /*step*/) {}
   // After the optimizer step, its gradients still there (HF PEFT's update_and_allocate): importance scores

@@ -130,6 +130,17 @@ void MethodUnion::after_step(int64_t step) {
   for (auto& m : members_) m->after_step(step);
 }
 
+bool MethodUnion::wants_two_passes() const {
+  return std::any_of(members_.begin(), members_.end(), [](const auto& m) { return m->wants_two_passes(); });
+}
+
+torch::Tensor MethodUnion::consistency_loss(const torch::Tensor& first, const torch::Tensor& second) {
+  torch::Tensor sum;
+  for (auto& m : members_)
+    if (auto term = m->consistency_loss(first, second); term.defined()) sum = sum.defined() ? sum + term : term;
+  return sum;
+}
+
 nlohmann::json MethodUnion::config_json() const {
   nlohmann::json out = {{"methods", nlohmann::json::array()}};
   for (const auto& m : members_) {

@@ -31,6 +31,8 @@ class MethodUnion : public Method {
   torch::Tensor extra_loss() override;
   void after_backward(int64_t step) override;
   void after_step(int64_t step) override;
+  bool wants_two_passes() const override;
+  torch::Tensor consistency_loss(const torch::Tensor& first_logits, const torch::Tensor& second) override;
   NamedTensors saved_tensors() const override;
   void load_saved(models::TensorMap& tensors, const std::string& context) override;
 

@@ -164,4 +164,14 @@ torch::Tensor PeftModel::training_loss(const torch::Tensor& logits, const torch:
   return extra.defined() ? loss + extra : loss;
 }
 
+torch::Tensor PeftModel::step_loss(const std::function<torch::Tensor()>& forward, const torch::Tensor& labels) const {
+  const auto first = forward();
+  auto loss = training_loss(first, labels);
+  if (!method->wants_two_passes()) return loss;
+  const auto second = forward();
+  loss = (loss + training_loss(second, labels)) / 2;
+  const auto consistency = method->consistency_loss(first, second);
+  return consistency.defined() ? loss + consistency : loss;
+}
+
 }  // namespace peft::methods

@@ -65,6 +65,9 @@ class PeftModel {
   ParameterCounts count_parameters() const;
   // The task loss plus the method's extra term (training forwards only).
   torch::Tensor training_loss(const torch::Tensor& logits, const torch::Tensor& labels) const;
+  // One training batch's loss: `forward` (the model on the batch) run once, or twice with the method's
+  // consistency term when it asks for two passes.
+  torch::Tensor step_loss(const std::function<torch::Tensor()>& forward, const torch::Tensor& labels) const;
   const std::string& base_fingerprint() const { return fingerprint_; }
 
   void save_adapter(const std::string& dir, const TaskInfo& task) const;

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "methods/adalora.h"
+#include "methods/adamix.h"
 #include "methods/bottleneck_adapter.h"
 #include "methods/compacter.h"
 #include "methods/ia3.h"
@@ -37,7 +38,9 @@ const std::vector<MethodInfo>& builtin_methods() {
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Pfeiffer); }},
       {"parallel", "PARALLEL", "parallel adapters: a scaled bottleneck branch from the sublayer's input",
        [](const nlohmann::json& c) { return std::make_shared<BottleneckAdapter>(c, AdapterVariant::Parallel); }},
-      {"compacter", "COMPACTER", "Compacter: Houlsby-placed adapters of PHM layers (shared Kronecker rules, low-rank factors)",
+      {"adamix", "ADAMIX", "AdaMix: N expert adapters per site, randomly routed in training, averaged for inference",
+       [](const nlohmann::json& c) { return std::make_shared<AdaMix>(c); }},
+      {"compacter", "COMPACTER", "Compacter: Houlsby-placed PHM adapters (shared Kronecker rules, low-rank factors)",
        [](const nlohmann::json& c) { return std::make_shared<Compacter>(c, /*plus_plus=*/false); }},
       {"compacterpp", "COMPACTER_PLUS_PLUS", "Compacter++: one PHM adapter per layer, after the MLP",
        [](const nlohmann::json& c) { return std::make_shared<Compacter>(c, /*plus_plus=*/true); }},

@@ -250,8 +250,9 @@ TrainResult train(methods::PeftModel& peft, const TaskData& train_data, const Ta
         const size_t start = static_cast<size_t>(mb * o.batch_size);
         const size_t count = std::min<size_t>(o.batch_size, order.size() - start);
         auto batch = collate(train_data.features, order.data() + start, count, task.kind, pad_id);
-        auto loss = peft.training_loss(forward_fp32_logits(*peft.model, batch.inputs.to(device), autocast),
-                                       batch.labels.to(device));
+        const auto inputs = batch.inputs.to(device);
+        auto loss = peft.step_loss([&] { return forward_fp32_logits(*peft.model, inputs, autocast); },
+                                   batch.labels.to(device));
         const double value = loss.item<double>();
         require(std::isfinite(value), "loss became " + std::to_string(value) + " at step " +
                                           std::to_string(state.step + 1) + " (try a lower --lr)");
