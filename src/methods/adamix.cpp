@@ -1,7 +1,8 @@
 #include "methods/adamix.h"
 
-#include <algorithm>
 #include <cmath>
+
+#include "methods/adapter_placement.h"
 
 namespace peft::methods {
 
@@ -64,11 +65,9 @@ AdaMix::AdaMix(const nlohmann::json& json) {
 
 void AdaMix::attach(models::TaskModelImpl& model, const std::string& adapter_name) {
   const int64_t hidden = model.config().hidden_size;
-  if (config_.bottleneck == 0) config_.bottleneck = std::max<int64_t>(1, int64_t(hidden / config_.reduction_factor));
+  config_.bottleneck = bottleneck_width(config_.bottleneck, config_.reduction_factor, hidden);
   for (auto& site : model.sites().branch) {
-    const bool wanted = (config_.output_adapter && site.role == models::SiteRole::FeedForwardBranch) ||
-                        (config_.mh_adapter && site.role == models::SiteRole::AttentionBranch);
-    if (!wanted) continue;
+    if (!adapter_goes_at(site.role, config_.mh_adapter, config_.output_adapter)) continue;
     auto adapter = std::make_shared<MixtureAdapterImpl>(hidden, config_);
     register_module("site" + std::to_string(adapters_.size()), adapter);
     site.site->attach(adapter_name, adapter);

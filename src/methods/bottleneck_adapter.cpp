@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "methods/adapter_placement.h"
 #include "models/tensor_names.h"
 
 namespace peft::methods {
@@ -108,12 +109,10 @@ BottleneckAdapter::BottleneckAdapter(const nlohmann::json& json, AdapterVariant 
 
 void BottleneckAdapter::attach(models::TaskModelImpl& model, const std::string& adapter_name) {
   const int64_t hidden = model.config().hidden_size;
-  if (config_.bottleneck == 0) config_.bottleneck = std::max<int64_t>(1, int64_t(hidden / config_.reduction_factor));
+  config_.bottleneck = bottleneck_width(config_.bottleneck, config_.reduction_factor, hidden);
   const auto sites = model.sites();
   for (auto& site : sites.branch) {
-    const bool wanted = (config_.output_adapter && site.role == models::SiteRole::FeedForwardBranch) ||
-                        (config_.mh_adapter && site.role == models::SiteRole::AttentionBranch);
-    if (!wanted) continue;
+    if (!adapter_goes_at(site.role, config_.mh_adapter, config_.output_adapter)) continue;
     auto adapter = std::make_shared<BottleneckImpl>(hidden, config_, variant_ == AdapterVariant::Parallel);
     register_module("site" + std::to_string(adapters_.size()), adapter);
     site.site->attach(adapter_name, adapter);

@@ -1,6 +1,6 @@
 #include "methods/compacter.h"
 
-#include <algorithm>
+#include "methods/adapter_placement.h"
 
 namespace peft::methods {
 
@@ -69,7 +69,7 @@ Compacter::Compacter(const nlohmann::json& json, bool plus_plus) : plus_plus_(pl
 
 void Compacter::attach(models::TaskModelImpl& model, const std::string& adapter_name) {
   const int64_t hidden = model.config().hidden_size, n = config_.phm_dim;
-  if (config_.bottleneck == 0) config_.bottleneck = std::max<int64_t>(1, int64_t(hidden / config_.reduction_factor));
+  config_.bottleneck = bottleneck_width(config_.bottleneck, config_.reduction_factor, hidden);
   require(hidden % n == 0 && config_.bottleneck % n == 0,
           std::string(method_name()) + ": phm_dim " + std::to_string(n) + " must divide the hidden size (" +
               std::to_string(hidden) + ") and the bottleneck (" + std::to_string(config_.bottleneck) + ")");
@@ -78,9 +78,7 @@ void Compacter::attach(models::TaskModelImpl& model, const std::string& adapter_
     up_rule_ = register_parameter("phm_rule_up", new_rule(n, config_.phm_init_range));
   }
   for (auto& site : model.sites().branch) {
-    const bool wanted = (config_.output_adapter && site.role == models::SiteRole::FeedForwardBranch) ||
-                        (config_.mh_adapter && site.role == models::SiteRole::AttentionBranch);
-    if (!wanted) continue;
+    if (!adapter_goes_at(site.role, config_.mh_adapter, config_.output_adapter)) continue;
     auto adapter = std::make_shared<CompacterAdapterImpl>(hidden, config_, down_rule_, up_rule_);
     register_module("site" + std::to_string(adapters_.size()), adapter);
     site.site->attach(adapter_name, adapter);
