@@ -62,6 +62,25 @@ TEST(MixedBatch, BottleneckAdaptersTakeThePerRowPathWithTheSameResult) {
   expect_rows_match(peft, random_batch(6, 5), {"p", "h", "l", "", "h"});
 }
 
+// (IA)^3 scales a feed-forward layer's input when a batch is one adapter's, and adds W((l - 1) x) per row in
+// a mixed one; DoRA, AdaLoRA, parallel adapters, Compacter and AdaMix take the per-row path.
+TEST(MixedBatch, TheAdapterFamilyGivesEachRowWhatItsAdapterAloneGives) {
+  methods::PeftModel peft(tiny_model(1), methods::create_method("ia3", nlohmann::json::object()), "ia3");
+  const std::vector<std::pair<std::string, nlohmann::json>> others = {
+      {"lora", {{"r", 2}, {"use_dora", true}}},
+      {"adalora", {{"init_r", 3}, {"target_r", 2}}},
+      {"parallel", {{"bottleneck", 4}}},
+      {"compacter", {{"bottleneck", 4}, {"phm_dim", 2}}},
+      {"adamix", {{"bottleneck", 4}, {"num_experts", 2}}}};
+  for (const auto& [method, config] : others) peft.add_adapter(method, methods::create_method(method, config));
+  for (const auto* name : {"ia3", "lora", "adalora", "parallel", "compacter", "adamix"}) {
+    peft.set_adapter(name);
+    perturb(peft, 11);
+  }
+  peft.model->eval();
+  expect_rows_match(peft, random_batch(6, 8), {"ia3", "lora", "", "adalora", "parallel", "compacter", "adamix", "ia3"});
+}
+
 TEST(NamedAdapters, EachAdapterKeepsItsOwnHeadAndTrainingOneLeavesTheOtherAlone) {
   methods::PeftModel peft(tiny_model(1), methods::create_method("lora", {{"r", 2}}), "a");
   peft.set_adapter("a");

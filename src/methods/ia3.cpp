@@ -25,8 +25,7 @@ Ia3DeltaImpl::Ia3DeltaImpl(const torch::Tensor& weight, bool feedforward, bool i
 
 torch::Tensor Ia3DeltaImpl::apply(const torch::Tensor& input, const torch::Tensor& output, const nn::ForwardContext&) {
   if (!feedforward_) return output * ia3_l.view(-1);  // the bias too, as HF scales the whole output
-  // One extra product of the input's change instead of a second frozen-weight pass over the scaled input:
-  // the same maths (the bias is not scaled), and the frozen part `output` is kept as computed.
+  // A mixed batch (the site scaled no input): W(l x) + b = output + W((l - 1) x), the bias not scaled.
   return output + torch::nn::functional::linear(input * (ia3_l.view(-1) - 1), weight_);
 }
 

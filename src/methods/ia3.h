@@ -23,6 +23,8 @@ class Ia3DeltaImpl : public torch::nn::Module, public nn::LinearDelta {
   // `weight` is the site's frozen weight: an input-side scale needs it, since W(l x) = W x + W((l - 1) x).
   Ia3DeltaImpl(const torch::Tensor& weight, bool feedforward, bool init_ones);
   torch::Tensor apply(const torch::Tensor& input, const torch::Tensor& output, const nn::ForwardContext& ctx) override;
+  // On a feed-forward layer the site scales its input (one product, as HF); apply() serves mixed batches.
+  torch::Tensor input_scale() const override { return feedforward_ ? ia3_l.view(-1) : torch::Tensor(); }
   bool mergeable() const override { return true; }
   void merge(torch::Tensor& weight, torch::Tensor& bias) override;
   void unmerge(torch::Tensor& weight, torch::Tensor& bias) override;

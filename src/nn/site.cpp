@@ -36,6 +36,18 @@ ForwardContext SiteBase::own_context() const {
   return ctx;
 }
 
+torch::Tensor SiteBase::scaled_input(const torch::Tensor& input, const ForwardContext& ctx) const {
+  if (deltas_.size() == 0 || ctx.adapters.is_per_row()) return input;
+  auto x = input;
+  for (const auto& e : deltas_.entries())
+    if (!e.merged && ctx.adapters.uses(e.adapter))
+      if (const auto scale = e.item->input_scale(); scale.defined()) {
+        PEFT_PROFILE_SCOPE(profile::kAdapter);
+        x = x * scale;
+      }
+  return x;
+}
+
 torch::Tensor SiteBase::apply_deltas(const torch::Tensor& input, torch::Tensor output, const ForwardContext& ctx) {
   if (deltas_.size() == 0) return output;
   PEFT_PROFILE_SCOPE(profile::kAdapter);
@@ -45,7 +57,8 @@ torch::Tensor SiteBase::apply_deltas(const torch::Tensor& input, torch::Tensor o
             "adapter '" + e.adapter + "' is merged into the base weights; unmerge it before running other adapters");
   if (!selection.is_per_row()) {
     for (auto& e : deltas_.entries())
-      if (!e.merged && selection.uses(e.adapter)) output = e.item->apply(input, output, ctx);
+      if (!e.merged && selection.uses(e.adapter) && !e.item->input_scale().defined())
+        output = e.item->apply(input, output, ctx);
     return output;
   }
   // A mixed batch: one batched product when every selected adapter has one delta here and they batch.

@@ -28,6 +28,10 @@ struct LinearDelta {
                                    const std::vector<LinearDelta*>& peers, const torch::Tensor& rows,
                                    const ForwardContext& ctx);
   virtual bool mergeable() const { return false; }
+  // A scale of the site's input in place of a change of its output ((IA)^3 on a feed-forward layer): the
+  // site multiplies its input by it before the frozen product, and apply() is not called, except in a
+  // mixed batch, where apply() must give the same result from the unscaled input. Undefined: none.
+  virtual torch::Tensor input_scale() const { return {}; }
   // Fold into / out of the frozen tensors in place (called under NoGradGuard). The weight is the site's
   // own: [out, in] for a linear layer, [num_embeddings, dim] for an embedding (which has no bias).
   virtual void merge(torch::Tensor& /*weight*/, torch::Tensor& /*bias*/) {}
@@ -48,6 +52,9 @@ class SiteBase : public torch::nn::Module {
   torch::Tensor weight, bias;  // HF names: <path>.weight, <path>.bias (undefined when the site has none)
 
  protected:
+  // The input times the input_scale() of every unmerged delta the context selects, in a batch that is not
+  // mixed; apply_deltas then leaves those deltas out.
+  torch::Tensor scaled_input(const torch::Tensor& input, const ForwardContext& ctx) const;
   // The unmerged deltas the context selects. A merged delta changed the weight every row sees, so a call
   // that does not run its adapter on every row is refused.
   torch::Tensor apply_deltas(const torch::Tensor& input, torch::Tensor output, const ForwardContext& ctx);

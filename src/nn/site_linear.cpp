@@ -13,7 +13,7 @@ SiteLinearImpl::SiteLinearImpl(int64_t in, int64_t out, bool with_bias) : in_fea
 }
 
 torch::Tensor SiteLinearImpl::forward(const torch::Tensor& input, const ForwardContext& ctx) {
-  return apply_deltas(input, torch::nn::functional::linear(input, weight, bias), ctx);
+  return apply_deltas(input, torch::nn::functional::linear(scaled_input(input, ctx), weight, bias), ctx);
 }
 
 }  // namespace peft::nn
