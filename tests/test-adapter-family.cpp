@@ -75,6 +75,13 @@ TEST(Ia3, FeedforwardModulesOutsideTheTargetsAreAnError) {
   EXPECT_TRUE(has(typo, "ia3: target_modules: 'kee' matched no module")) << typo;
 }
 
+// Moves every tensor of the method away from its init (seeded), so each of them matters.
+void perturb_own(methods::Method& method, uint64_t seed, double std) {
+  torch::manual_seed(seed);
+  torch::NoGradGuard no_grad;
+  for (auto& [name, t] : method.own_tensors()) t.add_(torch::randn_like(t) * std);
+}
+
 // ---- DoRA -------------------------------------------------------------------------------------------
 
 // A DoRA model whose factors and magnitudes are random, so the scale m / ||W + s·B·A|| is far from one.
@@ -83,9 +90,7 @@ methods::PeftModel random_dora(const nlohmann::json& extra = nlohmann::json::obj
       {"r", 4}, {"lora_alpha", 8}, {"use_dora", true}, {"target_modules", {"query", "intermediate.dense"}}};
   config.update(extra);
   auto peft = attach(tiny_model(1), "lora", config);
-  torch::manual_seed(5);
-  torch::NoGradGuard no_grad;
-  for (auto& [name, t] : peft.method->own_tensors()) t.add_(torch::randn_like(t) * 0.3);
+  perturb_own(*peft.method, 5, 0.3);
   return peft;
 }
 
@@ -284,11 +289,7 @@ methods::PeftModel adalora_with_gradients(std::shared_ptr<methods::AdaLora>* met
   auto m = std::make_shared<methods::AdaLora>(nlohmann::json{
       {"init_r", 4}, {"target_r", 2}, {"total_step", 10}, {"target_modules", {"query", "value"}}});
   methods::PeftModel peft(tiny_model(1), m);
-  torch::manual_seed(8);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& [name, t] : m->own_tensors()) t.copy_(torch::randn_like(t) * 0.5);
-  }
+  perturb_own(*m, 8, 0.5);
   peft.model->train();
   const auto batch = random_batch(5, 16);
   peft.training_loss(peft.model->forward(batch.inputs), batch.labels).backward();
@@ -361,9 +362,7 @@ TEST(AdaLora, OrthogonalityPenaltyIsTheMeanFrobeniusDistanceFromIdentity) {
 
 methods::PeftModel random_adamix() {
   auto peft = attach(tiny_model(1), "adamix", {{"bottleneck", 4}, {"num_experts", 3}});
-  torch::manual_seed(4);
-  torch::NoGradGuard no_grad;
-  for (auto& [name, t] : peft.method->own_tensors()) t.copy_(torch::randn_like(t) * 0.3);
+  perturb_own(*peft.method, 4, 0.3);
   return peft;
 }
 
